@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Carrying a policy out on a PF and its VFs: every change is logged once, naming the device. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "shared/log.h"
+#include "apply.h"
+#include "modload.h"
+#include "netvf.h"
+
+int exit_worst(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* One attribute change: logged as "DEV: attr old -> new", written unless --dry-run. */
+static int change_attr(const struct apply_opts *o, const struct pcidev *d, const char *attr,
+		       const char *old, const char *new)
+{
+	int r;
+
+	if (o->dry_run) {
+		printf("%s: would set %s %s -> %s\n", pcidev_addr(d), attr, old, new);
+		return 0;
+	}
+	r = pcidev_write(d, attr, new);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot set %s %s -> %s: %m", pcidev_addr(d), attr,
+				       old, new);
+	log_info("%s: %s %s -> %s", pcidev_addr(d), attr, old, new);
+	return 0;
+}
+
+static enum pf_kind kind_from_class(unsigned class)
+{
+	switch (class >> 16) {
+	case 0x02:
+		return PF_KIND_NET;
+	case 0x03:
+		return PF_KIND_GPU;
+	default:
+		return PF_KIND_DEV;
+	}
+}
+
+int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret)
+{
+	struct pf_facts f = {};
+	_cleanup_free_ char *kind = NULL;
+	unsigned class;
+	int r;
+
+	snprintf(f.addr, sizeof(f.addr), "%s", pcidev_addr(pf));
+	r = pcidev_read_unsigned(pf, "sriov_totalvfs", &f.totalvfs);
+	if (r == -ENOENT)
+		return log_error_errno(r, "%s: not SR-IOV capable (no sriov_totalvfs)", f.addr);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot read sriov_totalvfs: %m", f.addr);
+	if (pcidev_read_hex(pf, "vendor", &f.vendor) < 0 ||
+	    pcidev_read_hex(pf, "device", &f.device) < 0 || pcidev_read_hex(pf, "class", &class) < 0)
+		return log_error_errno(EBADMSG, "%s: cannot read vendor, device and class", f.addr);
+
+	if (pcidev_netdev(pf, f.ifname) < 0)
+		f.ifname[0] = '\0';
+	if (need_perm_mac && f.ifname[0])
+		f.has_perm_mac = netvf_perm_mac(f.ifname, f.perm_mac) >= 0;
+
+	if (pcidev_hwdb(pf, "VIO_KIND", &kind) >= 0 && pf_kind_from_string(kind) >= 0) {
+		f.kind_default = pf_kind_from_string(kind);
+		f.kind_source = "hwdb";
+	} else {
+		f.kind_default = kind_from_class(class);
+		f.kind_source = "PCI class";
+	}
+	*ret = f;
+	return 0;
+}
+
+/* Finds and checks the policy of a PF. EXIT_OK with *ret->policy == NULL: none applies. */
+static int pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
+		     struct pf_plan_config *ret)
+{
+	const struct policy *p = NULL;
+
+	if (pf_facts_read(pf, policy_set_needs_perm_mac(o->policies), facts) < 0)
+		return EXIT_DEVICE;
+	if (policy_find(o->policies, facts, &p) < 0)
+		return EXIT_POLICY;
+	if (!p) {
+		*ret = (struct pf_plan_config){};
+		return EXIT_OK;
+	}
+	if (policy_resolve_pf(p, facts, ret) < 0)
+		return EXIT_POLICY;
+	return EXIT_OK;
+}
+
+/* The VFs that a change of count would destroy and that are in use. */
+static int vfs_in_use(struct pcidev *pf, unsigned numvfs, char **ret_list)
+{
+	_cleanup_free_ char *list = NULL;
+	size_t len = 0;
+	FILE *f;
+	int n = 0;
+
+	f = open_memstream(&list, &len);
+	if (!f)
+		return -ENOMEM;
+	for (unsigned i = 0; i < numvfs; i++) {
+		_cleanup_(pcidev_unrefp) struct pcidev *vf = NULL;
+		_cleanup_free_ char *why = NULL;
+
+		if (pcidev_virtfn(pf, i, &vf) < 0)
+			continue;
+		if (pcidev_in_use(vf, &why) > 0)
+			fprintf(f, "%svf %u (%s: %s)", n++ ? ", " : "", i, pcidev_addr(vf), why);
+	}
+	fclose(f);
+	*ret_list = TAKE_PTR(list);
+	return n;
+}
+
+static int set_numvfs(struct pcidev *pf, const struct apply_opts *o, unsigned cur, unsigned want)
+{
+	char old[16], new[16];
+	unsigned got;
+	double t0;
+	int r;
+
+	/* The kernel refuses a change between two non-zero counts (EBUSY): go through 0. */
+	if (cur > 0 && want > 0) {
+		snprintf(old, sizeof(old), "%u", cur);
+		if (change_attr(o, pf, "sriov_numvfs", old, "0") < 0)
+			return EXIT_DEVICE;
+		cur = 0;
+	}
+	snprintf(old, sizeof(old), "%u", cur);
+	snprintf(new, sizeof(new), "%u", want);
+	t0 = now_s();
+	r = change_attr(o, pf, "sriov_numvfs", old, new);
+	if (r < 0)
+		return EXIT_DEVICE;
+	if (o->dry_run)
+		return EXIT_OK;
+	log_debug("%s: writing sriov_numvfs took %.2f s", pcidev_addr(pf), now_s() - t0);
+
+	/* A driver may enable fewer VFs than asked and still report success. */
+	r = pcidev_read_unsigned(pf, "sriov_numvfs", &got);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot read back sriov_numvfs: %m", pcidev_addr(pf)),
+		       EXIT_DEVICE;
+	if (got != want) {
+		log_error("%s: asked the driver for %u VFs, it enabled %u", pcidev_addr(pf), want,
+			  got);
+		return EXIT_DEVICE;
+	}
+	return EXIT_OK;
+}
+
+int apply_pf(struct pcidev *pf, const struct apply_opts *o)
+{
+	_cleanup_free_ char *drv = NULL;
+	struct pf_plan_config pc;
+	struct pf_facts facts;
+	unsigned cur, autoprobe;
+	bool changed = false;
+	int r, ex;
+
+	ex = pf_config(pf, o, &facts, &pc);
+	if (ex != EXIT_OK)
+		return ex;
+	if (!pc.policy) {
+		log_debug("%s: no policy matches, nothing to do", facts.addr);
+		return EXIT_OK;
+	}
+	r = pcidev_driver(pf, &drv);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot read driver: %m", facts.addr), EXIT_DEVICE;
+	if (!drv) {
+		/* The kernel takes sriov_numvfs only with a driver bound; its bind event comes. */
+		log_debug("%s: no driver bound yet, waiting for the bind event", facts.addr);
+		return EXIT_OK;
+	}
+	if (pcidev_read_unsigned(pf, "sriov_numvfs", &cur) < 0 ||
+	    pcidev_read_unsigned(pf, "sriov_drivers_autoprobe", &autoprobe) < 0)
+		return log_error_errno(EBADMSG, "%s: cannot read sriov_numvfs and sriov_drivers_autoprobe",
+				       facts.addr),
+		       EXIT_DEVICE;
+
+	/* Refuse before changing anything at all. */
+	if (cur != pc.vfs && cur > 0) {
+		_cleanup_free_ char *busy = NULL;
+
+		r = vfs_in_use(pf, cur, &busy);
+		if (r < 0)
+			return log_oom(), EXIT_USAGE;
+		if (r > 0 && !pc.force) {
+			log_error("%s: not changing sriov_numvfs %u -> %u: in use: %s; set force = true in %s to do it anyway",
+				  facts.addr, cur, pc.vfs, busy, pc.policy->path);
+			return EXIT_REFUSED;
+		}
+		if (r > 0)
+			log_warning("%s: force = true: destroying VFs in use: %s", facts.addr, busy);
+	}
+
+	if (autoprobe != (unsigned)pc.autoprobe) {
+		if (change_attr(o, pf, "sriov_drivers_autoprobe", autoprobe ? "1" : "0",
+				pc.autoprobe ? "1" : "0") < 0)
+			return EXIT_DEVICE;
+		changed = true;
+	}
+	if (cur != pc.vfs) {
+		ex = set_numvfs(pf, o, cur, pc.vfs);
+		if (ex != EXIT_OK)
+			return ex;
+		changed = true;
+	}
+	if (facts.ifname[0] && pc.promisc_set) {
+		r = netvf_set_promisc(facts.ifname, pc.promisc, o->dry_run);
+		if (r < 0)
+			return log_error_errno(r, "%s: cannot set promisc on %s: %m", facts.addr,
+					       facts.ifname),
+			       EXIT_DEVICE;
+		changed |= r > 0;
+	}
+	if (!changed)
+		log_info("%s: already as %s says, nothing to change", facts.addr, pc.policy->path);
+	return EXIT_OK;
+}
+
+/* The driver a VF should be bound to, or NULL when the kernel's own choice stands. */
+static int vf_wanted_driver(struct pcidev *pf, struct pcidev *vf, const struct pf_plan_config *pc,
+			    const struct vf_config *vc, char **ret)
+{
+	_cleanup_free_ char *modalias = NULL;
+	int r;
+
+	if (vc->set & (1u << VF_KEY_DRIVER)) {
+		*ret = strdup(vc->driver);
+		return *ret ? 0 : -ENOMEM;
+	}
+	if (pc->autoprobe) {
+		*ret = NULL;
+		return 0;
+	}
+	/* Autoprobe is off, so nothing binds the VF unless we do: its native driver. */
+	if (pcidev_hwdb(pf, "VIO_VF_DRIVER", ret) >= 0 && module_name_valid(*ret))
+		return 0;
+	r = pcidev_read(vf, "modalias", &modalias);
+	if (r < 0)
+		return r;
+	return modload_resolve_alias(modalias, ret);
+}
+
+static int vf_bind(struct pcidev *vf, const char *where, const struct apply_opts *o,
+		   const struct pf_plan_config *pc, const char *want)
+{
+	_cleanup_free_ char *cur = NULL, *name = NULL, *override = NULL;
+	int r;
+
+	r = pcidev_driver(vf, &cur);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot read driver: %m", where), EXIT_DEVICE;
+
+	/* The policy names a driver or module; driver_override needs the PCI driver's name. */
+	r = pci_driver_name(want, &name);
+	if (r == -ENOENT) {
+		_cleanup_free_ char *module = NULL;
+
+		if (o->dry_run) {
+			printf("%s: would load module %s\n", where, want);
+			name = strdup(want);
+		} else {
+			r = modload_load(want, &module);
+			if (r < 0)
+				return log_error_errno(r, "%s: cannot load module '%s': %m", where,
+						       want),
+				       EXIT_DEVICE;
+			if (r > 0)
+				log_info("%s: loaded module %s", where, module);
+			r = pci_driver_name(module, &name);
+			if (r < 0)
+				return log_error_errno(r, "%s: module %s registers no PCI driver '%s'",
+						       where, module, want),
+				       EXIT_DEVICE;
+		}
+	} else if (r < 0) {
+		return log_error_errno(r, "%s: bad driver name '%s'", where, want), EXIT_POLICY;
+	}
+	if (!name)
+		return log_oom(), EXIT_USAGE;
+
+	if (cur && streq(cur, name)) {
+		log_debug("%s: bound to %s as the policy says", where, cur);
+		return EXIT_OK;
+	}
+	if (cur) {
+		_cleanup_free_ char *why = NULL;
+
+		if (pcidev_in_use(vf, &why) > 0 && !pc->force) {
+			log_error("%s: bound to %s, policy says %s, but it is in use (%s); set force = true in %s to rebind",
+				  where, cur, name, why, pc->policy->path);
+			return EXIT_REFUSED;
+		}
+		if (o->dry_run) {
+			printf("%s: would unbind from %s\n", where, cur);
+		} else {
+			r = pcidev_unbind(vf, cur);
+			if (r < 0)
+				return log_error_errno(r, "%s: cannot unbind from %s: %m", where, cur),
+				       EXIT_DEVICE;
+			log_info("%s: unbound from %s", where, cur);
+		}
+	}
+
+	r = pcidev_read(vf, "driver_override", &override);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot read driver_override: %m", where), EXIT_DEVICE;
+	if (!streq(override, name) &&
+	    change_attr(o, vf, "driver_override", streq(override, "(null)") ? "none" : override,
+			name) < 0)
+		return EXIT_DEVICE;
+
+	if (o->dry_run) {
+		printf("%s: would bind to %s\n", where, name);
+		return EXIT_OK;
+	}
+	r = pcidev_probe(vf);
+	free(cur);
+	cur = NULL;
+	if (pcidev_driver(vf, &cur) < 0 || !cur || !streq(cur, name)) {
+		log_error_errno(r < 0 ? r : ENXIO, "%s: binding to %s failed (%s; driver now %s); see the kernel log",
+				where, name, r < 0 ? "%m" : "probe refused", cur ?: "none");
+		return EXIT_DEVICE;
+	}
+	log_info("%s: bound to %s", where, name);
+	return EXIT_OK;
+}
+
+static int apply_vf_index(struct pcidev *pf, struct pcidev *vf, unsigned index,
+			  const struct apply_opts *o, const struct pf_plan_config *pc,
+			  const struct pf_facts *facts)
+{
+	_cleanup_free_ char *want = NULL;
+	struct vf_config vc;
+	char where[64];
+	int r;
+
+	snprintf(where, sizeof(where), "%s vf %u (%s)", facts->addr, index, pcidev_addr(vf));
+	if (index >= pc->vfs) {
+		log_debug("%s: past the policy's %u VFs, leaving it alone", where, pc->vfs);
+		return EXIT_OK;
+	}
+	if (policy_resolve_vf(pc, index, &vc) < 0)
+		return EXIT_POLICY;
+
+	/* Network settings go in before the driver binds: many VF drivers read them only at probe. */
+	if (pc->kind == PF_KIND_NET) {
+		r = netvf_apply(facts, index, &vc, o->dry_run);
+		if (r < 0)
+			return EXIT_DEVICE; /* logged by netvf_apply, per attribute */
+	}
+
+	r = vf_wanted_driver(pf, vf, pc, &vc, &want);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot find the VF's native driver: %m", where),
+		       EXIT_DEVICE;
+	if (!want)
+		return EXIT_OK;
+	return vf_bind(vf, where, o, pc, want);
+}
+
+int apply_vf(struct pcidev *vf, const struct apply_opts *o)
+{
+	_cleanup_(pcidev_unrefp) struct pcidev *pf = NULL;
+	struct pf_plan_config pc;
+	struct pf_facts facts;
+	unsigned index;
+	int r, ex;
+
+	r = pcidev_physfn(vf, &pf, &index);
+	if (r == -ENOENT) {
+		/* At a VF's add event physfn may not exist yet; its change event follows. */
+		log_debug("%s: not a VF (yet), nothing to do", pcidev_addr(vf));
+		return EXIT_OK;
+	}
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot find the PF: %m", pcidev_addr(vf)), EXIT_DEVICE;
+
+	ex = pf_config(pf, o, &facts, &pc);
+	if (ex != EXIT_OK || !pc.policy)
+		return ex;
+	return apply_vf_index(pf, vf, index, o, &pc, &facts);
+}
+
+int apply_pf_and_vfs(struct pcidev *pf, const struct apply_opts *o)
+{
+	struct pf_plan_config pc;
+	struct pf_facts facts;
+	unsigned n;
+	int ex;
+
+	ex = apply_pf(pf, o);
+	if (ex != EXIT_OK)
+		return ex;
+	ex = pf_config(pf, o, &facts, &pc);
+	if (ex != EXIT_OK || !pc.policy)
+		return ex;
+	if (pcidev_read_unsigned(pf, "sriov_numvfs", &n) < 0)
+		return EXIT_DEVICE;
+	for (unsigned i = 0; i < n; i++) {
+		_cleanup_(pcidev_unrefp) struct pcidev *vf = NULL;
+
+		if (pcidev_virtfn(pf, i, &vf) < 0) {
+			log_error("%s: vf %u has no virtfn%u link", facts.addr, i, i);
+			ex = exit_worst(ex, EXIT_DEVICE);
+			continue;
+		}
+		ex = exit_worst(ex, apply_vf_index(pf, vf, i, o, &pc, &facts));
+	}
+	return ex;
+}

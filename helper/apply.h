@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+#include "policy.h"
+#include "sysfs.h"
+
+/* Exit codes, documented in vio(8). Larger is worse when several devices are handled. */
+enum {
+	EXIT_OK = 0,      /* done, or nothing to do */
+	EXIT_USAGE = 1,   /* bad command line or internal error */
+	EXIT_POLICY = 2,  /* a policy file is invalid; the device was left as it is */
+	EXIT_DEVICE = 3,  /* the device is not what it should be, or the kernel refused */
+	EXIT_REFUSED = 4, /* VFs are in use and the policy does not say force */
+};
+
+struct apply_opts {
+	bool dry_run;
+	const struct policy_set *policies;
+};
+
+int exit_worst(int a, int b);
+
+/* Reads what a policy is matched and checked against. Logs, naming the device. */
+int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret);
+
+/* The PF event: autoprobe and sriov_numvfs. Returns an EXIT_* code; logs once per problem. */
+int apply_pf(struct pcidev *pf, const struct apply_opts *o);
+/* The VF event: network settings, driver_override, module, bind. Returns an EXIT_* code. */
+int apply_vf(struct pcidev *vf, const struct apply_opts *o);
+/* A PF and then each of its VFs, the same code the events run. */
+int apply_pf_and_vfs(struct pcidev *pf, const struct apply_opts *o);

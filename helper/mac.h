@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The stable MAC of VF index of a PF:
+ *   d   = HMAC-SHA256(key = machine-id as its 32 hex characters,
+ *                     data = "vio-vf-mac " ID " " INDEX)
+ *   mac = 02:d[0]:d[1]:d[2]:d[3]:d[4]
+ * ID is the PF's permanent MAC (lower case, colons), else its PCI address.
+ * OpenSSL is dlopen()ed on first use.
+ */
+int mac_stable(const char *machine_id, const char *pf_id, unsigned index, uint8_t ret[static 6]);
+int mac_read_machine_id(char **ret);

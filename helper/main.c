@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vio: SR-IOV VFs from policy files, run by udev rules and by people. No daemon. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shared/log.h"
+#include "shared/util.h"
+#include "apply.h"
+#include "netvf.h"
+#include "policy.h"
+#include "sysfs.h"
+
+#ifndef VERSION
+#define VERSION "0.1"
+#endif
+
+#define MAX_POLICY_DIRS 16
+
+static bool arg_dry_run;
+static const char *arg_dirs[MAX_POLICY_DIRS + 1];
+static unsigned arg_n_dirs;
+
+static void help(void)
+{
+	printf("Usage: %s [OPTIONS] COMMAND [ARGS]\n"
+	       "\n"
+	       "Creates and configures SR-IOV virtual functions as the policy in\n"
+	       "/usr/lib/vio.d, /run/vio.d and /etc/vio.d says. See vio(8), vio.conf(5).\n"
+	       "\n"
+	       "Commands:\n"
+	       "  apply [DEVICE...]  make PFs and their VFs match the policy now (default: all)\n"
+	       "  mac PF N           print the MAC that VF N of PF gets when the policy gives none\n"
+	       "  pf DEVICE          handle a PF event (run by udev)\n"
+	       "  vf DEVICE          handle a VF event (run by udev)\n"
+	       "\n"
+	       "DEVICE is a PCI address (05:00.0, 0000:05:00.0), a /sys path, or, for apply\n"
+	       "and mac, a network interface name.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -n --dry-run         print what would be written, write nothing\n"
+	       "  -P --policy-dir=DIR  read policy from DIR instead (may be repeated)\n"
+	       "  -v --verbose         log debug messages too\n"
+	       "  -h --help            show this help\n"
+	       "     --version         show the version\n"
+	       "\n"
+	       "Exit status: 0 done or nothing to do, 1 usage or internal error, 2 policy error,\n"
+	       "3 device error, 4 refused because VFs are in use.\n",
+	       program_invocation_short_name);
+}
+
+static int parse_argv(int argc, char *argv[])
+{
+	static const struct option options[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "policy-dir", required_argument, NULL, 'P' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{},
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "nP:vh", options, NULL)) >= 0)
+		switch (c) {
+		case 'n':
+			arg_dry_run = true;
+			break;
+		case 'P':
+			if (arg_n_dirs >= MAX_POLICY_DIRS)
+				return log_error_errno(E2BIG, "at most %d --policy-dir", MAX_POLICY_DIRS);
+			arg_dirs[arg_n_dirs++] = optarg;
+			break;
+		case 'v':
+			log_set_max_level(LOG_DEBUG);
+			break;
+		case 'h':
+			help();
+			return 0;
+		case 'V':
+			printf("vio %s\n", VERSION);
+			return 0;
+		default:
+			return -EINVAL;
+		}
+	return 1;
+}
+
+/* A device named by a person: what pcidev_from_arg() takes, or an interface name. */
+static int device_from_user(const char *arg, struct pcidev **ret)
+{
+	char path[PATH_MAX];
+	int r = pcidev_from_arg(arg, ret);
+
+	if (r != -EINVAL || !ifname_valid(arg))
+		return r;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/device", arg);
+	return pcidev_from_arg(path, ret);
+}
+
+static int open_device(const char *arg, bool user, struct pcidev **ret)
+{
+	int r = user ? device_from_user(arg, ret) : pcidev_from_arg(arg, ret);
+
+	if (r == -EINVAL)
+		log_error("'%s': not a PCI address (05:00.0, 0000:05:00.0)%s or a /sys path of a PCI device",
+			  arg, user ? ", an interface name" : "");
+	else if (r == -ENODEV)
+		log_error("'%s': no such PCI device", arg);
+	else if (r < 0)
+		log_error_errno(r, "'%s': cannot open device: %m", arg);
+	return r;
+}
+
+static int load_policy(struct policy_set *ret)
+{
+	int r = policy_set_load(arg_n_dirs ? arg_dirs : policy_default_dirs, ret);
+
+	if (r < 0)
+		return log_error_errno(r, "cannot load policy: %m");
+	return 0;
+}
+
+static int apply_one(struct pcidev *pf, void *userdata)
+{
+	const struct apply_opts *o = userdata;
+
+	return -apply_pf_and_vfs(pf, o);
+}
+
+static int cmd_event(int argc, char *argv[], bool is_pf)
+{
+	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
+	struct policy_set set = {};
+	struct apply_opts o = { .dry_run = arg_dry_run, .policies = &set };
+	int ex;
+
+	if (argc != 2) {
+		log_error("%s: needs exactly one DEVICE", argv[0]);
+		return EXIT_USAGE;
+	}
+	if (open_device(argv[1], false, &d) < 0)
+		return EXIT_DEVICE;
+	if (load_policy(&set) < 0)
+		return EXIT_USAGE;
+	ex = is_pf ? apply_pf(d, &o) : apply_vf(d, &o);
+	policy_set_done(&set);
+	return ex;
+}
+
+static int cmd_apply(int argc, char *argv[])
+{
+	struct policy_set set = {};
+	struct apply_opts o = { .dry_run = arg_dry_run, .policies = &set };
+	int ex = EXIT_OK;
+
+	if (load_policy(&set) < 0)
+		return EXIT_USAGE;
+	if (argc == 1) {
+		int r = pcidev_foreach_pf(apply_one, &o);
+
+		ex = r < 0 ? -r : EXIT_OK;
+	}
+	for (int i = 1; i < argc; i++) {
+		_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
+
+		if (open_device(argv[i], true, &d) < 0) {
+			ex = exit_worst(ex, EXIT_DEVICE);
+			continue;
+		}
+		ex = exit_worst(ex, apply_pf_and_vfs(d, &o));
+	}
+	policy_set_done(&set);
+	return ex;
+}
+
+static int cmd_mac(int argc, char *argv[])
+{
+	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
+	struct pf_facts facts;
+	char buf[MAC_STR_MAX];
+	uint8_t mac[6];
+	unsigned index;
+	int r;
+
+	if (argc != 3) {
+		log_error("mac: needs PF and N");
+		return EXIT_USAGE;
+	}
+	if (parse_unsigned(argv[2], VF_INDEX_MAX, &index) < 0) {
+		log_error("mac: '%s' is not a VF index (0..%u)", argv[2], VF_INDEX_MAX);
+		return EXIT_USAGE;
+	}
+	if (open_device(argv[1], true, &d) < 0)
+		return EXIT_DEVICE;
+	if (pf_facts_read(d, true, &facts) < 0)
+		return EXIT_DEVICE;
+	if (index >= facts.totalvfs)
+		log_warning("%s: vf %u is past sriov_totalvfs %u", facts.addr, index, facts.totalvfs);
+	r = netvf_stable_mac(&facts, index, mac);
+	if (r < 0) {
+		log_error_errno(r, "%s: cannot generate a MAC for vf %u (/etc/machine-id: %m)",
+				facts.addr, index);
+		return EXIT_DEVICE;
+	}
+	printf("%s\n", mac_format(mac, buf));
+	return EXIT_OK;
+}
+
+int main(int argc, char *argv[])
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int argc, char *argv[]);
+	} cmds[] = {
+		{ "apply", cmd_apply },
+		{ "mac", cmd_mac },
+	};
+	int r;
+
+	log_open();
+	r = parse_argv(argc, argv);
+	if (r <= 0)
+		return r < 0 ? EXIT_USAGE : EXIT_OK;
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		help();
+		return EXIT_USAGE;
+	}
+	if (streq(argv[0], "pf") || streq(argv[0], "vf"))
+		return cmd_event(argc, argv, streq(argv[0], "pf"));
+	for (size_t i = 0; i < ELEMENTSOF(cmds); i++)
+		if (streq(argv[0], cmds[i].name))
+			return cmds[i].fn(argc, argv);
+	log_error("unknown command '%s'; see --help", argv[0]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* VF settings and PF flags over rtnetlink. Every libnl call lives here. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/if_ether.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/errno.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+
+#include "shared/macro.h"
+#include "netlink.h"
+
+DEFINE_POINTER_CLEANUP(struct nl_msg, nlmsg_free)
+DEFINE_POINTER_CLEANUP(struct nl_sock, nl_socket_free)
+DEFINE_POINTER_CLEANUP(struct nl_cb, nl_cb_put)
+
+int netlink_errno(int e)
+{
+	switch (abs(e)) {
+	case NLE_SUCCESS:
+		return 0;
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_PERM:
+	case NLE_NOACCESS:
+		return -EPERM;
+	case NLE_NODEV:
+	case NLE_OBJ_NOTFOUND:
+		return -ENODEV;
+	case NLE_BUSY:
+		return -EBUSY;
+	case NLE_OPNOTSUPP:
+		return -EOPNOTSUPP;
+	case NLE_INVAL:
+	case NLE_RANGE:
+		return -EINVAL;
+	case NLE_AGAIN:
+		return -EAGAIN;
+	default:
+		return -EIO;
+	}
+}
+
+void link_state_done(struct link_state *s)
+{
+	free(s->vfs);
+	*s = (struct link_state){};
+}
+
+static struct nl_msg *link_msg(int type, int flags, int ifindex)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
+	struct nl_msg *m = nlmsg_alloc_simple(type, flags);
+
+	if (m && nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static int put_vf_attr(struct nl_msg *m, unsigned vf, enum vf_key key, const struct vf_config *c)
+{
+	switch (key) {
+	case VF_KEY_MAC: {
+		struct ifla_vf_mac v = { .vf = vf };
+
+		memcpy(v.mac, c->mac, 6);
+		return nla_put(m, IFLA_VF_MAC, sizeof(v), &v);
+	}
+	case VF_KEY_VLAN:
+	case VF_KEY_QOS:
+	case VF_KEY_PROTO: {
+		/* Built by hand: libnl's VF VLAN helper sends the protocol in host byte order. */
+		struct ifla_vf_vlan_info v = {
+			.vf = vf,
+			.vlan = c->vlan,
+			.qos = c->qos,
+			.vlan_proto = htons(c->proto_8021ad ? ETH_P_8021AD : ETH_P_8021Q),
+		};
+		struct nlattr *list = nla_nest_start(m, IFLA_VF_VLAN_LIST);
+
+		if (!list || nla_put(m, IFLA_VF_VLAN_INFO, sizeof(v), &v) < 0)
+			return -NLE_NOMEM;
+		return nla_nest_end(m, list);
+	}
+	case VF_KEY_MIN_TX_RATE:
+	case VF_KEY_MAX_TX_RATE: {
+		struct ifla_vf_rate v = { .vf = vf,
+					  .min_tx_rate = c->min_tx_rate,
+					  .max_tx_rate = c->max_tx_rate };
+
+		return nla_put(m, IFLA_VF_RATE, sizeof(v), &v);
+	}
+	case VF_KEY_SPOOFCHK: {
+		struct ifla_vf_spoofchk v = { .vf = vf, .setting = c->spoofchk };
+
+		return nla_put(m, IFLA_VF_SPOOFCHK, sizeof(v), &v);
+	}
+	case VF_KEY_TRUST: {
+		struct ifla_vf_trust v = { .vf = vf, .setting = c->trust };
+
+		return nla_put(m, IFLA_VF_TRUST, sizeof(v), &v);
+	}
+	case VF_KEY_LINK_STATE: {
+		static const unsigned map[] = {
+			[VF_LINK_STATE_AUTO] = IFLA_VF_LINK_STATE_AUTO,
+			[VF_LINK_STATE_ENABLE] = IFLA_VF_LINK_STATE_ENABLE,
+			[VF_LINK_STATE_DISABLE] = IFLA_VF_LINK_STATE_DISABLE,
+		};
+		struct ifla_vf_link_state v = { .vf = vf, .link_state = map[c->link_state] };
+
+		return nla_put(m, IFLA_VF_LINK_STATE, sizeof(v), &v);
+	}
+	case VF_KEY_QUERY_RSS: {
+		struct ifla_vf_rss_query_en v = { .vf = vf, .setting = c->query_rss };
+
+		return nla_put(m, IFLA_VF_RSS_QUERY_EN, sizeof(v), &v);
+	}
+	default:
+		return -NLE_INVAL;
+	}
+}
+
+static int vf_msg(int ifindex, unsigned vf, enum vf_key key, const struct vf_config *c,
+		  struct nl_msg **ret)
+{
+	_cleanup_(nlmsg_freep) struct nl_msg *m = link_msg(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK,
+							   ifindex);
+	struct nlattr *list, *info;
+	int r;
+
+	if (!m)
+		return -ENOMEM;
+	list = nla_nest_start(m, IFLA_VFINFO_LIST);
+	info = list ? nla_nest_start(m, IFLA_VF_INFO) : NULL;
+	if (!info)
+		return -ENOMEM;
+	r = put_vf_attr(m, vf, key, c);
+	if (r < 0)
+		return netlink_errno(r);
+	nla_nest_end(m, info);
+	nla_nest_end(m, list);
+	*ret = TAKE_PTR(m);
+	return 0;
+}
+
+int netlink_vf_build(int ifindex, unsigned vf, enum vf_key key, const struct vf_config *c,
+		     uint8_t **ret, size_t *ret_len)
+{
+	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+	struct nlmsghdr *h;
+	int r = vf_msg(ifindex, vf, key, c, &m);
+
+	if (r < 0)
+		return r;
+	h = nlmsg_hdr(m);
+	*ret = malloc(h->nlmsg_len);
+	if (!*ret)
+		return -ENOMEM;
+	memcpy(*ret, h, h->nlmsg_len);
+	*ret_len = h->nlmsg_len;
+	return 0;
+}
+
+/* The kernel's own errno from its ACK, not libnl's coarser NLE_* code. */
+static int ack_error(struct sockaddr_nl *nla _unused_, struct nlmsgerr *e, void *arg)
+{
+	*(int *)arg = e->error;
+	return NL_STOP;
+}
+
+static int ack_done(struct nl_msg *m _unused_, void *arg)
+{
+	*(int *)arg = 0;
+	return NL_STOP;
+}
+
+static int open_socket(struct nl_sock **ret)
+{
+	_cleanup_(nl_socket_freep) struct nl_sock *sk = nl_socket_alloc();
+	int r;
+
+	if (!sk)
+		return -ENOMEM;
+	r = nl_connect(sk, NETLINK_ROUTE);
+	if (r < 0)
+		return netlink_errno(r);
+	nl_socket_enable_msg_peek(sk); /* VF lists of big PFs do not fit the default buffer */
+	*ret = TAKE_PTR(sk);
+	return 0;
+}
+
+/* Sends m and waits for its ACK; collects replies with fn. */
+static int transact(struct nl_msg *m, nl_recvmsg_msg_cb_t fn, void *data)
+{
+	_cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
+	_cleanup_(nl_cb_putp) struct nl_cb *cb = NULL;
+	int r, err = 1;
+
+	r = open_socket(&sk);
+	if (r < 0)
+		return r;
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_err(cb, NL_CB_CUSTOM, ack_error, &err);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_done, &err);
+	if (fn)
+		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, fn, data);
+	r = nl_send_auto(sk, m);
+	if (r < 0)
+		return netlink_errno(r);
+	while (err > 0) {
+		r = nl_recvmsgs(sk, cb);
+		if (r < 0 && err > 0)
+			return netlink_errno(r);
+	}
+	return err;
+}
+
+int netlink_vf_set(int ifindex, unsigned vf, enum vf_key key, const struct vf_config *c)
+{
+	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+	int r = vf_msg(ifindex, vf, key, c, &m);
+
+	return r < 0 ? r : transact(m, NULL, NULL);
+}
+
+int netlink_set_promisc(int ifindex, bool on)
+{
+	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+	struct ifinfomsg *ifi;
+
+	m = link_msg(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, ifindex);
+	if (!m)
+		return -ENOMEM;
+	ifi = nlmsg_data(nlmsg_hdr(m));
+	ifi->ifi_flags = on ? IFF_PROMISC : 0;
+	ifi->ifi_change = IFF_PROMISC;
+	return transact(m, NULL, NULL);
+}
+
+static void parse_vf(struct nlattr *info, struct link_state *s)
+{
+	struct nlattr *tb[IFLA_VF_MAX + 1];
+	struct vf_state v = { .spoofchk = -1, .trust = -1, .query_rss = -1, .link_state = -1 };
+	const struct ifla_vf_mac *mac;
+	unsigned idx;
+
+	if (nla_parse_nested(tb, IFLA_VF_MAX, info, NULL) < 0 || !tb[IFLA_VF_MAC] ||
+	    nla_len(tb[IFLA_VF_MAC]) < (int)sizeof(*mac))
+		return;
+	mac = nla_data(tb[IFLA_VF_MAC]);
+	idx = mac->vf;
+	if (idx >= s->n_vfs)
+		return;
+	v.present = true;
+	memcpy(v.mac, mac->mac, 6);
+	if (tb[IFLA_VF_VLAN] && nla_len(tb[IFLA_VF_VLAN]) >= (int)sizeof(struct ifla_vf_vlan)) {
+		const struct ifla_vf_vlan *vl = nla_data(tb[IFLA_VF_VLAN]);
+
+		v.vlan = vl->vlan;
+		v.qos = vl->qos;
+	}
+	if (tb[IFLA_VF_VLAN_LIST]) {
+		struct nlattr *vi;
+		int rem;
+
+		nla_for_each_nested(vi, tb[IFLA_VF_VLAN_LIST], rem)
+			if (nla_type(vi) == IFLA_VF_VLAN_INFO &&
+			    nla_len(vi) >= (int)sizeof(struct ifla_vf_vlan_info)) {
+				const struct ifla_vf_vlan_info *x = nla_data(vi);
+
+				v.proto_8021ad = x->vlan_proto == htons(ETH_P_8021AD);
+				break;
+			}
+	}
+	if (tb[IFLA_VF_RATE] && nla_len(tb[IFLA_VF_RATE]) >= (int)sizeof(struct ifla_vf_rate)) {
+		const struct ifla_vf_rate *r = nla_data(tb[IFLA_VF_RATE]);
+
+		v.min_tx_rate = r->min_tx_rate;
+		v.max_tx_rate = r->max_tx_rate;
+	}
+	/* The kernel reports (u32)-1 for settings the driver does not implement. */
+#define SETTING(attr, type, field)                                                    \
+	if (tb[attr] && nla_len(tb[attr]) >= (int)sizeof(type)) {                     \
+		const type *x = nla_data(tb[attr]);                                   \
+		v.field = x->setting == (uint32_t)-1 ? -1 : (int)x->setting;          \
+	}
+	SETTING(IFLA_VF_SPOOFCHK, struct ifla_vf_spoofchk, spoofchk)
+	SETTING(IFLA_VF_TRUST, struct ifla_vf_trust, trust)
+	SETTING(IFLA_VF_RSS_QUERY_EN, struct ifla_vf_rss_query_en, query_rss)
+#undef SETTING
+	if (tb[IFLA_VF_LINK_STATE] &&
+	    nla_len(tb[IFLA_VF_LINK_STATE]) >= (int)sizeof(struct ifla_vf_link_state)) {
+		const struct ifla_vf_link_state *x = nla_data(tb[IFLA_VF_LINK_STATE]);
+
+		v.link_state = x->link_state == IFLA_VF_LINK_STATE_ENABLE  ? VF_LINK_STATE_ENABLE :
+			       x->link_state == IFLA_VF_LINK_STATE_DISABLE ? VF_LINK_STATE_DISABLE :
+									     VF_LINK_STATE_AUTO;
+	}
+	s->vfs[idx] = v;
+}
+
+static int parse_link(struct nl_msg *m, void *arg)
+{
+	struct link_state *s = arg;
+	struct nlmsghdr *h = nlmsg_hdr(m);
+	struct nlattr *tb[IFLA_MAX + 1], *info;
+	struct ifinfomsg *ifi;
+	int rem;
+
+	if (h->nlmsg_type != RTM_NEWLINK ||
+	    nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
+		return NL_SKIP;
+	ifi = nlmsg_data(h);
+	s->flags = ifi->ifi_flags;
+	if (tb[IFLA_PERM_ADDRESS] && nla_len(tb[IFLA_PERM_ADDRESS]) == 6) {
+		memcpy(s->perm_mac, nla_data(tb[IFLA_PERM_ADDRESS]), 6);
+		s->has_perm_mac = true;
+	}
+	if (tb[IFLA_NUM_VF])
+		s->n_vfs = nla_get_u32(tb[IFLA_NUM_VF]);
+	if (s->n_vfs && tb[IFLA_VFINFO_LIST]) {
+		s->vfs = calloc(s->n_vfs, sizeof(*s->vfs));
+		if (!s->vfs)
+			return NL_STOP;
+		nla_for_each_nested(info, tb[IFLA_VFINFO_LIST], rem)
+			if (nla_type(info) == IFLA_VF_INFO)
+				parse_vf(info, s);
+	}
+	return NL_OK;
+}
+
+int netlink_link_get(int ifindex, struct link_state *ret)
+{
+	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+	struct link_state s = {};
+	int r;
+
+	m = link_msg(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, ifindex);
+	if (!m || nla_put_u32(m, IFLA_EXT_MASK, RTEXT_FILTER_VF) < 0)
+		return -ENOMEM;
+	r = transact(m, parse_link, &s);
+	if (r < 0) {
+		link_state_done(&s);
+		return r;
+	}
+	if (s.n_vfs && !s.vfs)
+		return -ENOMEM;
+	*ret = s;
+	return 0;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy.h"
+
+/* One VF as the PF driver reports it (RTM_GETLINK with RTEXT_FILTER_VF). */
+struct vf_state {
+	bool present;
+	uint8_t mac[6];
+	unsigned vlan, qos;
+	bool proto_8021ad;
+	unsigned min_tx_rate, max_tx_rate;
+	int spoofchk, trust, query_rss; /* -1: the driver does not report it */
+	int link_state;                 /* -1: not reported */
+};
+
+struct link_state {
+	unsigned flags; /* IFF_* */
+	bool has_perm_mac;
+	uint8_t perm_mac[6];
+	unsigned n_vfs;
+	struct vf_state *vfs; /* indexed by VF number, n_vfs entries */
+};
+
+void link_state_done(struct link_state *s);
+
+/* Every libnl call lives in netlink.c. Errors are negative errno as the kernel sent it. */
+int netlink_link_get(int ifindex, struct link_state *ret);
+/* One IFLA_VF_INFO with the attribute for key (vlan covers qos and proto; the rates go together). */
+int netlink_vf_set(int ifindex, unsigned vf, enum vf_key key, const struct vf_config *c);
+int netlink_set_promisc(int ifindex, bool on);
+
+/* For tests: the RTM_SETLINK message netlink_vf_set() sends, from nlmsghdr on (seq and pid 0). */
+int netlink_vf_build(int ifindex, unsigned vf, enum vf_key key, const struct vf_config *c,
+		     uint8_t **ret, size_t *ret_len);
+int netlink_errno(int nlerr);

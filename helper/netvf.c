@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A VF's network settings: what the policy wants against what the PF driver reports. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shared/log.h"
+#include "mac.h"
+#include "netlink.h"
+#include "netvf.h"
+#include "sysfs.h"
+
+DEFINE_POINTER_CLEANUP(struct link_state, link_state_done)
+
+/* The PF's netdev is named by sysfs, then addressed by its ifindex from then on. */
+static int pf_ifindex(const char *ifname, int *ret)
+{
+	_cleanup_free_ char *v = NULL;
+	unsigned idx;
+	int r = netdev_read(ifname, "ifindex", &v);
+
+	if (r < 0)
+		return r;
+	if (parse_unsigned(v, INT32_MAX, &idx) < 0 || idx == 0)
+		return -EBADMSG;
+	*ret = (int)idx;
+	return 0;
+}
+
+int netvf_perm_mac(const char *ifname, uint8_t ret[static 6])
+{
+	_cleanup_free_ char *type = NULL, *addr = NULL;
+	struct link_state s = {};
+	int ifindex, r;
+
+	/* addr_assign_type 0 (NET_ADDR_PERM): the current address is the permanent one. */
+	if (netdev_read(ifname, "addr_assign_type", &type) >= 0 && streq(type, "0") &&
+	    netdev_read(ifname, "address", &addr) >= 0 && mac_parse(addr, ret) >= 0)
+		return 0;
+	r = pf_ifindex(ifname, &ifindex);
+	if (r < 0)
+		return r;
+	r = netlink_link_get(ifindex, &s);
+	if (r < 0)
+		return r;
+	r = s.has_perm_mac && !mac_is_zero(s.perm_mac) ? 0 : -ENODATA;
+	if (r == 0)
+		memcpy(ret, s.perm_mac, 6);
+	link_state_done(&s);
+	return r;
+}
+
+int netvf_stable_mac(const struct pf_facts *pf, unsigned index, uint8_t ret[static 6])
+{
+	_cleanup_free_ char *machine_id = NULL;
+	char id[MAC_STR_MAX];
+	uint8_t perm[6];
+	int r;
+
+	r = mac_read_machine_id(&machine_id);
+	if (r < 0)
+		return r;
+	if (pf->has_perm_mac)
+		mac_format(pf->perm_mac, id);
+	else if (pf->ifname[0] && netvf_perm_mac(pf->ifname, perm) >= 0)
+		mac_format(perm, id);
+	else
+		return mac_stable(machine_id, pf->addr, index, ret);
+	return mac_stable(machine_id, id, index, ret);
+}
+
+int netvf_set_promisc(const char *ifname, bool on, bool dry_run)
+{
+	_cleanup_free_ char *flags = NULL;
+	int ifindex, r;
+	bool cur;
+
+	r = netdev_read(ifname, "flags", &flags);
+	if (r < 0)
+		return r;
+	cur = strtoul(flags, NULL, 16) & IFF_PROMISC;
+	if (cur == on)
+		return 0;
+	if (dry_run) {
+		printf("%s: would set promisc %s -> %s\n", ifname, cur ? "on" : "off", on ? "on" : "off");
+		return 1;
+	}
+	r = pf_ifindex(ifname, &ifindex);
+	if (r < 0)
+		return r;
+	r = netlink_set_promisc(ifindex, on);
+	if (r < 0)
+		return r;
+	log_info("%s: promisc %s -> %s", ifname, cur ? "on" : "off", on ? "on" : "off");
+	return 1;
+}
+
+static const char *onoff(int v)
+{
+	return v < 0 ? "unknown" : v ? "on" : "off";
+}
+
+static void describe(enum vf_key k, const struct vf_config *c, char *buf, size_t n)
+{
+	char m[MAC_STR_MAX];
+
+	switch (k) {
+	case VF_KEY_MAC:
+		snprintf(buf, n, "%s", mac_format(c->mac, m));
+		break;
+	case VF_KEY_VLAN:
+		snprintf(buf, n, "%u qos %u proto %s", c->vlan, c->qos,
+			 c->proto_8021ad ? "802.1ad" : "802.1Q");
+		break;
+	case VF_KEY_MIN_TX_RATE:
+		snprintf(buf, n, "min %u max %u Mbit/s", c->min_tx_rate, c->max_tx_rate);
+		break;
+	case VF_KEY_SPOOFCHK:
+		snprintf(buf, n, "%s", onoff(c->spoofchk));
+		break;
+	case VF_KEY_TRUST:
+		snprintf(buf, n, "%s", onoff(c->trust));
+		break;
+	case VF_KEY_QUERY_RSS:
+		snprintf(buf, n, "%s", onoff(c->query_rss));
+		break;
+	case VF_KEY_LINK_STATE:
+		snprintf(buf, n, "%s", vf_link_state_to_string(c->link_state) ?: "unknown");
+		break;
+	default:
+		buf[0] = '\0';
+	}
+}
+
+/* What the VF has now, in the policy's terms, for comparing and for logging "old -> new". */
+static struct vf_config current_of(const struct vf_state *v)
+{
+	struct vf_config c = {
+		.vlan = v->vlan,
+		.qos = v->qos,
+		.proto_8021ad = v->proto_8021ad,
+		.min_tx_rate = v->min_tx_rate,
+		.max_tx_rate = v->max_tx_rate,
+		.spoofchk = v->spoofchk > 0,
+		.trust = v->trust > 0,
+		.query_rss = v->query_rss > 0,
+		.link_state = v->link_state < 0 ? VF_LINK_STATE_AUTO : v->link_state,
+	};
+
+	memcpy(c.mac, v->mac, 6);
+	return c;
+}
+
+int netvf_apply(const struct pf_facts *pf, unsigned index, const struct vf_config *vc,
+		bool dry_run)
+{
+	static const enum vf_key order[] = { VF_KEY_MAC,      VF_KEY_VLAN,	 VF_KEY_MIN_TX_RATE,
+					     VF_KEY_SPOOFCHK, VF_KEY_TRUST,	 VF_KEY_LINK_STATE,
+					     VF_KEY_QUERY_RSS };
+	_cleanup_(link_state_donep) struct link_state *sp = NULL;
+	struct link_state s = {};
+	struct vf_config want = *vc, cur;
+	const struct vf_state *v;
+	int ifindex, r, first = 0;
+
+	if (!pf->ifname[0])
+		return log_error_errno(ENODEV, "%s vf %u: the PF has no network interface here (no driver netdev, or it is in another network namespace)",
+				       pf->addr, index);
+	r = pf_ifindex(pf->ifname, &ifindex);
+	if (r < 0)
+		return log_error_errno(r, "%s vf %u: cannot read the ifindex of %s: %m", pf->addr,
+				       index, pf->ifname);
+	r = netlink_link_get(ifindex, &s);
+	if (r < 0)
+		return log_error_errno(r, "%s vf %u: cannot read VF settings of %s: %m", pf->addr,
+				       index, pf->ifname);
+	sp = &s;
+	if (index >= s.n_vfs || !s.vfs[index].present)
+		return log_error_errno(ENODEV, "%s vf %u: %s reports %u VFs and not this one",
+				       pf->addr, index, pf->ifname, s.n_vfs);
+	v = &s.vfs[index];
+	cur = current_of(v);
+
+	if (!(want.set & (1u << VF_KEY_MAC))) {
+		r = netvf_stable_mac(pf, index, want.mac);
+		if (r < 0)
+			return log_error_errno(r, "%s vf %u: cannot generate a stable MAC (/etc/machine-id: %m)",
+					       pf->addr, index);
+		want.set |= 1u << VF_KEY_MAC;
+	}
+	/* A rate message carries both limits: keep the one the policy does not set. */
+	if (!(want.set & (1u << VF_KEY_MIN_TX_RATE)))
+		want.min_tx_rate = cur.min_tx_rate;
+	if (!(want.set & (1u << VF_KEY_MAX_TX_RATE)))
+		want.max_tx_rate = cur.max_tx_rate;
+	if (want.set & (1u << VF_KEY_MAX_TX_RATE))
+		want.set |= 1u << VF_KEY_MIN_TX_RATE;
+	if (want.set & ((1u << VF_KEY_QOS) | (1u << VF_KEY_PROTO)))
+		want.set |= 1u << VF_KEY_VLAN;
+
+	for (size_t i = 0; i < ELEMENTSOF(order); i++) {
+		enum vf_key k = order[i];
+		const char *name = k == VF_KEY_MIN_TX_RATE ? "rate" : vf_key_to_string(k);
+		char old[64], new[64];
+
+		if (!(want.set & (1u << k)))
+			continue;
+		int reported = k == VF_KEY_SPOOFCHK ? v->spoofchk :
+			       k == VF_KEY_TRUST    ? v->trust :
+			       k == VF_KEY_QUERY_RSS ? v->query_rss :
+			       k == VF_KEY_LINK_STATE ? v->link_state : 0;
+
+		describe(k, &cur, old, sizeof(old));
+		describe(k, &want, new, sizeof(new));
+		/* A setting the driver does not report is sent; an equal one is not. */
+		if (reported < 0)
+			snprintf(old, sizeof(old), "unknown");
+		else if (streq(old, new))
+			continue;
+		if (dry_run) {
+			printf("%s vf %u: would set %s %s -> %s\n", pf->addr, index, name, old, new);
+			continue;
+		}
+		r = netlink_vf_set(ifindex, index, k, &want);
+		if (r < 0) {
+			log_error_errno(r, "%s vf %u: %s: %m", pf->addr, index, name);
+			if (!first)
+				first = r;
+			continue;
+		}
+		log_info("%s vf %u: %s %s -> %s", pf->addr, index, name, old, new);
+	}
+	return first;
+}

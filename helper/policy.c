@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The one place that decides what a PF and its VFs should look like. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "shared/log.h"
+#include "policy.h"
+
+const char *const policy_default_dirs[] = { "/usr/lib/vio.d", "/run/vio.d", SYSCONFDIR "/vio.d",
+					    NULL };
+
+static const char *const kind_names[_PF_KIND_MAX] = {
+	[PF_KIND_NET] = "net",
+	[PF_KIND_GPU] = "gpu",
+	[PF_KIND_DEV] = "dev",
+};
+
+static const char *const link_state_names[_VF_LINK_STATE_MAX] = {
+	[VF_LINK_STATE_AUTO] = "auto",
+	[VF_LINK_STATE_ENABLE] = "enable",
+	[VF_LINK_STATE_DISABLE] = "disable",
+};
+
+static const char *const vf_key_names[_VF_KEY_MAX] = {
+	[VF_KEY_DRIVER] = "driver",	      [VF_KEY_MAC] = "mac",
+	[VF_KEY_VLAN] = "vlan",		      [VF_KEY_QOS] = "qos",
+	[VF_KEY_PROTO] = "proto",	      [VF_KEY_MIN_TX_RATE] = "min_tx_rate",
+	[VF_KEY_MAX_TX_RATE] = "max_tx_rate", [VF_KEY_SPOOFCHK] = "spoofchk",
+	[VF_KEY_TRUST] = "trust",	      [VF_KEY_LINK_STATE] = "link_state",
+	[VF_KEY_QUERY_RSS] = "query_rss",
+};
+
+static const char *const pf_key_names[_PF_KEY_MAX] = {
+	[PF_KEY_KIND] = "kind",		  [PF_KEY_VFS] = "vfs",	    [PF_KEY_AUTOPROBE] = "autoprobe",
+	[PF_KEY_FORCE] = "force",	  [PF_KEY_PROMISC] = "promisc",
+};
+
+static int lookup(const char *const *table, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (table[i] && streq(table[i], s))
+			return i;
+	return -EINVAL;
+}
+
+const char *pf_kind_to_string(enum pf_kind k)
+{
+	return k >= 0 && k < _PF_KIND_MAX ? kind_names[k] : NULL;
+}
+
+enum pf_kind pf_kind_from_string(const char *s)
+{
+	return lookup(kind_names, _PF_KIND_MAX, s);
+}
+
+const char *vf_link_state_to_string(enum vf_link_state s)
+{
+	return s >= 0 && s < _VF_LINK_STATE_MAX ? link_state_names[s] : NULL;
+}
+
+enum vf_link_state vf_link_state_from_string(const char *s)
+{
+	return lookup(link_state_names, _VF_LINK_STATE_MAX, s);
+}
+
+const char *vf_key_to_string(enum vf_key k)
+{
+	return k >= 0 && k < _VF_KEY_MAX ? vf_key_names[k] : NULL;
+}
+
+const char *pf_key_to_string(enum pf_key k)
+{
+	return k >= 0 && k < _PF_KEY_MAX ? pf_key_names[k] : NULL;
+}
+
+static void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+
+struct entry {
+	char *name; /* basename */
+	char *path;
+	bool masked;
+};
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+}
+
+static void entries_free(struct entry *e, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		free(e[i].name);
+		free(e[i].path);
+	}
+	free(e);
+}
+
+/* Collects *.conf from each dir; a later dir's file replaces an earlier one of the same name. */
+static int collect(const char *const *dirs, struct entry **ret, unsigned *ret_n)
+{
+	struct entry *e = NULL;
+	unsigned n = 0;
+
+	for (unsigned d = 0; dirs[d]; d++) {
+		_cleanup_(closedirp) DIR *dir = opendir(dirs[d]);
+		struct dirent *de;
+
+		if (!dir) {
+			if (errno != ENOENT)
+				log_warning_errno(neg_errno(), "%s: cannot read directory: %m, ignoring", dirs[d]);
+			continue;
+		}
+		while ((de = readdir(dir))) {
+			size_t len = strlen(de->d_name);
+			char *path;
+			struct stat st;
+			unsigned i;
+
+			if (de->d_name[0] == '.' || len < 6 || !streq(de->d_name + len - 5, ".conf"))
+				continue;
+			if (asprintf(&path, "%s/%s", dirs[d], de->d_name) < 0)
+				goto oom;
+			for (i = 0; i < n; i++)
+				if (streq(e[i].name, de->d_name))
+					break;
+			if (i == n) {
+				struct entry *t = reallocarray(e, n + 1, sizeof(*e));
+
+				if (!t) {
+					free(path);
+					goto oom;
+				}
+				e = t;
+				e[n].name = strdup(de->d_name);
+				e[n].path = NULL;
+				if (!e[n].name) {
+					free(path);
+					goto oom;
+				}
+				n++;
+			}
+			free(e[i].path);
+			e[i].path = path;
+			/* A link to /dev/null masks a file of the same name, as in systemd. */
+			e[i].masked = stat(path, &st) == 0 && S_ISCHR(st.st_mode) &&
+				      st.st_rdev == makedev(1, 3);
+		}
+	}
+	qsort(e, n, sizeof(*e), entry_cmp);
+	*ret = e;
+	*ret_n = n;
+	return 0;
+oom:
+	entries_free(e, n);
+	return -ENOMEM;
+}
+
+int policy_set_load(const char *const *dirs, struct policy_set *ret)
+{
+	struct policy_set s = {};
+	struct entry *e;
+	unsigned n;
+	int r;
+
+	r = collect(dirs, &e, &n);
+	if (r < 0)
+		return r;
+	s.files = calloc(n ?: 1, sizeof(*s.files));
+	if (!s.files) {
+		entries_free(e, n);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct policy *p;
+
+		if (e[i].masked) {
+			log_debug("%s: masked", e[i].path);
+			continue;
+		}
+		p = conf_parse_file(e[i].path);
+		if (!p) {
+			entries_free(e, n);
+			policy_set_done(&s);
+			return -ENOMEM;
+		}
+		s.files[s.n_files++] = p;
+	}
+	entries_free(e, n);
+	*ret = s;
+	return 0;
+}
+
+void policy_set_done(struct policy_set *s)
+{
+	for (unsigned i = 0; i < s->n_files; i++)
+		policy_free(s->files[i]);
+	free(s->files);
+	*s = (struct policy_set){};
+}
+
+bool policy_set_needs_perm_mac(const struct policy_set *s)
+{
+	for (unsigned i = 0; i < s->n_files; i++)
+		if (!s->files[i]->broken && s->files[i]->match == PF_MATCH_MAC)
+			return true;
+	return false;
+}
+
+bool policy_matches(const struct policy *p, const struct pf_facts *pf)
+{
+	char id[10];
+
+	switch (p->match) {
+	case PF_MATCH_ADDR:
+		return streq(p->match_value, pf->addr);
+	case PF_MATCH_IFNAME:
+		return pf->ifname[0] && streq(p->match_value, pf->ifname);
+	case PF_MATCH_ID:
+		snprintf(id, sizeof(id), "%04x:%04x", pf->vendor, pf->device);
+		return streq(p->match_value, id);
+	case PF_MATCH_MAC:
+		return pf->has_perm_mac && memcmp(p->match_mac, pf->perm_mac, 6) == 0;
+	default:
+		return false;
+	}
+}
+
+int policy_find(const struct policy_set *s, const struct pf_facts *pf, const struct policy **ret)
+{
+	const struct policy *found = NULL, *unknown = NULL;
+
+	for (unsigned i = 0; i < s->n_files; i++) {
+		const struct policy *p = s->files[i];
+
+		if (p->broken || p->match < 0) {
+			/* Cannot tell whom it is for; it may have been meant to come first. */
+			if (!found && !unknown)
+				unknown = p;
+			continue;
+		}
+		if (!policy_matches(p, pf))
+			continue;
+		if (found) {
+			log_warning("%s: %s also matches, but %s comes first and applies", pf->addr,
+				    p->path, found->path);
+			continue;
+		}
+		found = p;
+	}
+	if (found && unknown) {
+		log_error("%s: %s matches, but %s comes before it and cannot be read; not applying either",
+			  pf->addr, found->path, unknown->path);
+		return -EINVAL;
+	}
+	if (found && found->n_errors > 0) {
+		log_error("%s: %s has %u error%s; leaving the PF as it is", pf->addr, found->path,
+			  found->n_errors, found->n_errors == 1 ? "" : "s");
+		return -EINVAL;
+	}
+	*ret = found;
+	return 0;
+}
+
+int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct pf_plan_config *ret)
+{
+	struct pf_plan_config c = { .policy = p };
+	unsigned errors = 0;
+
+	c.kind = p->set & (1u << PF_KEY_KIND) ? p->kind : pf->kind_default;
+	c.vfs = p->vfs_max ? pf->totalvfs : p->vfs;
+	c.force = p->force;
+	c.promisc = p->promisc;
+	c.promisc_set = p->set & (1u << PF_KEY_PROMISC);
+
+	if (!p->vfs_max && p->vfs > pf->totalvfs) {
+		log_error("%s:%u: %s: vfs = %u, but the PF supports at most %u (sriov_totalvfs)",
+			  p->path, p->line[PF_KEY_VFS], pf->addr, p->vfs, pf->totalvfs);
+		errors++;
+	}
+	for (unsigned i = 0; i < p->n_sections; i++)
+		if (p->sections[i].last >= c.vfs && p->vfs_max) {
+			log_error("%s:%u: %s: '%s' is past the PF's %u VFs", p->path,
+				  p->sections[i].line, pf->addr, p->sections[i].name, c.vfs);
+			errors++;
+		}
+	/* The kind may come from hwdb or the PCI class: check net-only keys against it now. */
+	if (c.kind != PF_KIND_NET && !(p->set & (1u << PF_KEY_KIND))) {
+		const struct vf_config *bad = NULL;
+		unsigned line = c.promisc_set ? p->line[PF_KEY_PROMISC] : 0;
+
+		for (unsigned i = 0; !line && i <= p->n_sections; i++) {
+			bad = i < p->n_sections ? &p->sections[i].cfg : &p->vf_defaults;
+			for (enum vf_key k = 0; k < _VF_KEY_MAX && !line; k++)
+				if (VF_NET_KEYS & bad->set & (1u << k))
+					line = bad->line[k];
+		}
+		if (line) {
+			log_error("%s:%u: %s: network settings, but the PF is kind \"%s\" (from %s); set kind = \"net\" if it is a NIC",
+				  p->path, line, pf->addr, pf_kind_to_string(c.kind), pf->kind_source);
+			errors++;
+		}
+	}
+	if (errors)
+		return -EINVAL;
+
+	/* Every VF's merged settings are checked before anything is written. */
+	for (unsigned i = 0; i < c.vfs; i++) {
+		struct vf_config vc;
+		int r = policy_resolve_vf(&c, i, &vc);
+
+		if (r < 0)
+			return r;
+	}
+
+	/* Off whenever vio binds VFs itself: with it on, VF drivers probe inside the
+	 * sriov_numvfs write, before any rule can set the VF's MAC or driver_override. */
+	c.autoprobe = p->set & (1u << PF_KEY_AUTOPROBE) ? p->autoprobe : false;
+	*ret = c;
+	return 0;
+}
+
+static void overlay(struct vf_config *dst, const struct vf_config *src, const char *origin)
+{
+	for (enum vf_key k = 0; k < _VF_KEY_MAX; k++) {
+		if (!(src->set & (1u << k)))
+			continue;
+		dst->set |= 1u << k;
+		dst->line[k] = src->line[k];
+		dst->origin[k] = origin;
+	}
+	if (src->set & (1u << VF_KEY_DRIVER))
+		memcpy(dst->driver, src->driver, sizeof(dst->driver));
+	if (src->set & (1u << VF_KEY_MAC))
+		memcpy(dst->mac, src->mac, 6);
+	if (src->set & (1u << VF_KEY_VLAN))
+		dst->vlan = src->vlan;
+	if (src->set & (1u << VF_KEY_QOS))
+		dst->qos = src->qos;
+	if (src->set & (1u << VF_KEY_PROTO))
+		dst->proto_8021ad = src->proto_8021ad;
+	if (src->set & (1u << VF_KEY_MIN_TX_RATE))
+		dst->min_tx_rate = src->min_tx_rate;
+	if (src->set & (1u << VF_KEY_MAX_TX_RATE))
+		dst->max_tx_rate = src->max_tx_rate;
+	if (src->set & (1u << VF_KEY_SPOOFCHK))
+		dst->spoofchk = src->spoofchk;
+	if (src->set & (1u << VF_KEY_TRUST))
+		dst->trust = src->trust;
+	if (src->set & (1u << VF_KEY_QUERY_RSS))
+		dst->query_rss = src->query_rss;
+	if (src->set & (1u << VF_KEY_LINK_STATE))
+		dst->link_state = src->link_state;
+}
+
+int policy_resolve_vf(const struct pf_plan_config *pc, unsigned index, struct vf_config *ret)
+{
+	const struct policy *p = pc->policy;
+	const struct vf_section *range = NULL, *single = NULL;
+	struct vf_config c = {};
+	unsigned bits;
+
+	if (index >= pc->vfs)
+		return -ERANGE;
+	for (unsigned i = 0; i < p->n_sections; i++) {
+		const struct vf_section *s = &p->sections[i];
+
+		if (index < s->first || index > s->last)
+			continue;
+		if (s->first == s->last)
+			single = s;
+		else
+			range = s;
+	}
+	overlay(&c, &p->vf_defaults, "vf");
+	if (range)
+		overlay(&c, &range->cfg, range->name);
+	if (single)
+		overlay(&c, &single->cfg, single->name);
+
+	/* qos and proto qualify a VLAN; alone the kernel would tag VLAN 0. */
+	bits = c.set & ((1u << VF_KEY_QOS) | (1u << VF_KEY_PROTO));
+	if (bits && !(c.set & (1u << VF_KEY_VLAN))) {
+		enum vf_key k = bits & (1u << VF_KEY_QOS) ? VF_KEY_QOS : VF_KEY_PROTO;
+
+		return log_error_errno(EINVAL, "%s:%u: vf %u: '%s' needs a 'vlan'", p->path,
+				       c.line[k], index, vf_key_to_string(k));
+	}
+	if (c.min_tx_rate && c.max_tx_rate && c.min_tx_rate > c.max_tx_rate)
+		return log_error_errno(EINVAL, "%s:%u: vf %u: min_tx_rate %u is above max_tx_rate %u",
+				       p->path, c.line[VF_KEY_MIN_TX_RATE], index, c.min_tx_rate,
+				       c.max_tx_rate);
+	*ret = c;
+	return 0;
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "shared/util.h"
+
+/* PCIe's TotalVFs is 16 bits wide. */
+#define VF_INDEX_MAX 65535u
+/* Policy files are small; anything larger is a mistake, not a policy. */
+#define POLICY_FILE_MAX (1024u * 1024u)
+
+enum pf_kind {
+	PF_KIND_NET,
+	PF_KIND_GPU,
+	PF_KIND_DEV,
+	_PF_KIND_MAX,
+	_PF_KIND_INVALID = -EINVAL,
+};
+
+enum pf_match {
+	PF_MATCH_ADDR,   /* name = "0000:05:00.0" */
+	PF_MATCH_IFNAME, /* name = "enp5s0f0" */
+	PF_MATCH_ID,     /* id = "8086:1572" */
+	PF_MATCH_MAC,    /* mac = "3c:fd:fe:aa:bb:cc", the PF's permanent address */
+	_PF_MATCH_MAX,
+	_PF_MATCH_INVALID = -EINVAL,
+};
+
+enum vf_link_state {
+	VF_LINK_STATE_AUTO,
+	VF_LINK_STATE_ENABLE,
+	VF_LINK_STATE_DISABLE,
+	_VF_LINK_STATE_MAX,
+	_VF_LINK_STATE_INVALID = -EINVAL,
+};
+
+enum pf_key {
+	PF_KEY_KIND,
+	PF_KEY_VFS,
+	PF_KEY_AUTOPROBE,
+	PF_KEY_FORCE,
+	PF_KEY_PROMISC,
+	_PF_KEY_MAX,
+};
+
+enum vf_key {
+	VF_KEY_DRIVER,
+	VF_KEY_MAC,
+	VF_KEY_VLAN,
+	VF_KEY_QOS,
+	VF_KEY_PROTO,
+	VF_KEY_MIN_TX_RATE,
+	VF_KEY_MAX_TX_RATE,
+	VF_KEY_SPOOFCHK,
+	VF_KEY_TRUST,
+	VF_KEY_LINK_STATE,
+	VF_KEY_QUERY_RSS,
+	_VF_KEY_MAX,
+};
+
+#define VF_NET_KEYS ((1u << _VF_KEY_MAX) - 1 - (1u << VF_KEY_DRIVER))
+
+struct vf_config {
+	unsigned set;              /* bit per enum vf_key */
+	unsigned line[_VF_KEY_MAX]; /* where each key that is set was given */
+	const char *origin[_VF_KEY_MAX]; /* section name it came from, for explain */
+	char driver[MODULE_NAME_MAX];
+	uint8_t mac[6];
+	unsigned vlan, qos;
+	bool proto_8021ad;
+	unsigned min_tx_rate, max_tx_rate; /* Mbit/s, 0 = no limit */
+	bool spoofchk, trust, query_rss;
+	enum vf_link_state link_state;
+};
+
+struct vf_section {
+	char name[24]; /* "vf3", "vf2-7" */
+	unsigned first, last, line;
+	struct vf_config cfg;
+};
+
+struct policy {
+	char *path;
+	bool broken;      /* unreadable or a syntax error: which PF it is for is unknown */
+	unsigned n_errors; /* semantic errors, already logged */
+
+	enum pf_match match;
+	char match_value[32];
+	uint8_t match_mac[6];
+	unsigned pf_line;
+
+	unsigned set; /* bit per enum pf_key */
+	unsigned line[_PF_KEY_MAX];
+	enum pf_kind kind;
+	unsigned vfs;
+	bool vfs_max;
+	bool autoprobe, force, promisc;
+
+	bool has_vf_defaults;
+	struct vf_config vf_defaults;
+	struct vf_section *sections;
+	unsigned n_sections;
+};
+
+/* What the policy is matched and checked against, read from the device. */
+struct pf_facts {
+	char addr[PCI_ADDR_MAX];
+	unsigned vendor, device;
+	char ifname[16];          /* empty when the PF has no netdev */
+	bool has_perm_mac;
+	uint8_t perm_mac[6];
+	unsigned totalvfs;
+	enum pf_kind kind_default; /* from hwdb, else PCI class */
+	const char *kind_source;   /* "hwdb", "PCI class" */
+};
+
+/* The policy applied to one PF, after matching and device checks. */
+struct pf_plan_config {
+	const struct policy *policy;
+	enum pf_kind kind;
+	unsigned vfs;
+	bool autoprobe, force, promisc, promisc_set;
+};
+
+struct policy_set {
+	struct policy **files;
+	unsigned n_files;
+};
+
+const char *pf_kind_to_string(enum pf_kind k);
+enum pf_kind pf_kind_from_string(const char *s);
+const char *vf_link_state_to_string(enum vf_link_state s);
+enum vf_link_state vf_link_state_from_string(const char *s);
+const char *vf_key_to_string(enum vf_key k);
+const char *pf_key_to_string(enum pf_key k);
+
+/* conf.c: one file. Logs each problem as "file:line: message". Returns NULL only on OOM. */
+struct policy *conf_parse_file(const char *path);
+struct policy *conf_parse_buffer(const char *path, const char *buf, size_t len);
+void policy_free(struct policy *p);
+DEFINE_POINTER_CLEANUP(struct policy, policy_free)
+
+/* policy.c */
+extern const char *const policy_default_dirs[];
+int policy_set_load(const char *const *dirs, struct policy_set *ret);
+void policy_set_done(struct policy_set *s);
+bool policy_set_needs_perm_mac(const struct policy_set *s);
+bool policy_matches(const struct policy *p, const struct pf_facts *pf);
+/*
+ * Finds the policy for a PF. 0 with *ret = NULL: no policy. -EINVAL: the policy that would
+ * apply is invalid, or a broken file that might be it stands before the match (logged).
+ */
+int policy_find(const struct policy_set *s, const struct pf_facts *pf, const struct policy **ret);
+/* Checks a policy against the device (vfs vs. sriov_totalvfs, kind); logs file:line. */
+int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf,
+		      struct pf_plan_config *ret);
+/* Merges vf, vfN-M and vfN for VF index; logs file:line. */
+int policy_resolve_vf(const struct pf_plan_config *pc, unsigned index, struct vf_config *ret);

@@ -1,0 +1,517 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* PCI devices in sysfs. Every libudev call lives here. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <libudev.h>
+
+#include "shared/log.h"
+#include "shared/util.h"
+#include "sysfs.h"
+
+DEFINE_POINTER_CLEANUP(struct udev_device, udev_device_unref)
+DEFINE_POINTER_CLEANUP(struct udev_enumerate, udev_enumerate_unref)
+DEFINE_POINTER_CLEANUP(struct udev_hwdb, udev_hwdb_unref)
+
+struct pcidev {
+	struct udev_device *dev;
+	char addr[PCI_ADDR_MAX];
+};
+
+static struct udev *udev_ctx(void)
+{
+	static struct udev *u;
+
+	if (!u)
+		u = udev_new();
+	return u;
+}
+
+static void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+
+static int pcidev_wrap(struct udev_device *dev, struct pcidev **ret)
+{
+	struct pcidev *d;
+	const char *ss = udev_device_get_subsystem(dev);
+
+	if (!ss || !streq(ss, "pci") ||
+	    pci_addr_normalize(udev_device_get_sysname(dev), (char[PCI_ADDR_MAX]){}) < 0) {
+		udev_device_unref(dev);
+		return -ENODEV;
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		udev_device_unref(dev);
+		return -ENOMEM;
+	}
+	d->dev = dev;
+	snprintf(d->addr, sizeof(d->addr), "%s", udev_device_get_sysname(dev));
+	*ret = d;
+	return 0;
+}
+
+int pcidev_from_addr(const char *addr, struct pcidev **ret)
+{
+	struct udev_device *dev;
+
+	if (!udev_ctx())
+		return -ENOMEM;
+	dev = udev_device_new_from_subsystem_sysname(udev_ctx(), "pci", addr);
+	if (!dev)
+		return errno == ENOMEM ? -ENOMEM : -ENODEV;
+	return pcidev_wrap(dev, ret);
+}
+
+int pcidev_from_arg(const char *arg, struct pcidev **ret)
+{
+	char addr[PCI_ADDR_MAX];
+	struct udev_device *dev;
+
+	if (pci_addr_normalize(arg, addr) >= 0)
+		return pcidev_from_addr(addr, ret);
+
+	/* Only sysfs paths, and none that climb out of a directory. */
+	if (!strneq(arg, "/sys/", 5) || strstr(arg, "/..") || strstr(arg, "/./") ||
+	    strlen(arg) >= PATH_MAX)
+		return -EINVAL;
+	if (!udev_ctx())
+		return -ENOMEM;
+	dev = udev_device_new_from_syspath(udev_ctx(), arg);
+	if (!dev)
+		return errno == ENOMEM ? -ENOMEM : -ENODEV;
+	return pcidev_wrap(dev, ret);
+}
+
+struct pcidev *pcidev_unref(struct pcidev *d)
+{
+	if (d) {
+		udev_device_unref(d->dev);
+		free(d);
+	}
+	return NULL;
+}
+
+const char *pcidev_addr(const struct pcidev *d)
+{
+	return d->addr;
+}
+
+const char *pcidev_syspath(const struct pcidev *d)
+{
+	return udev_device_get_syspath(d->dev);
+}
+
+static int path_of(const struct pcidev *d, const char *attr, char buf[static PATH_MAX])
+{
+	if (snprintf(buf, PATH_MAX, "%s/%s", pcidev_syspath(d), attr) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int pcidev_read(const struct pcidev *d, const char *attr, char **ret)
+{
+	char p[PATH_MAX];
+	int r = path_of(d, attr, p);
+
+	return r < 0 ? r : read_one_line(p, ret);
+}
+
+int pcidev_read_unsigned(const struct pcidev *d, const char *attr, unsigned *ret)
+{
+	_cleanup_free_ char *v = NULL;
+	int r = pcidev_read(d, attr, &v);
+
+	if (r < 0)
+		return r;
+	/* A value the kernel would never write is bad input, not a number to trust. */
+	return parse_unsigned(v, UINT_MAX, ret) < 0 ? -EBADMSG : 0;
+}
+
+int pcidev_read_hex(const struct pcidev *d, const char *attr, unsigned *ret)
+{
+	_cleanup_free_ char *v = NULL;
+	unsigned long u;
+	char *end;
+	int r = pcidev_read(d, attr, &v);
+
+	if (r < 0)
+		return r;
+	errno = 0;
+	u = strtoul(v, &end, 16);
+	if (!strneq(v, "0x", 2) || *end || errno || u > UINT_MAX)
+		return -EBADMSG;
+	*ret = (unsigned)u;
+	return 0;
+}
+
+static int write_file(const char *path, const char *value)
+{
+	/* O_TRUNC as a shell's "echo >" has: sysfs ignores it, plain files (test beds) need it. */
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+	size_t n = strlen(value);
+	ssize_t k;
+
+	if (fd < 0)
+		return neg_errno();
+	/* sysfs takes one write(); its return value is the store() method's result. */
+	k = write(fd, value, n);
+	if (k < 0)
+		return neg_errno();
+	return (size_t)k == n ? 0 : -EIO;
+}
+
+int pcidev_write(const struct pcidev *d, const char *attr, const char *value)
+{
+	char p[PATH_MAX];
+	int r = path_of(d, attr, p);
+
+	return r < 0 ? r : write_file(p, value);
+}
+
+bool pcidev_has_attr(const struct pcidev *d, const char *attr)
+{
+	char p[PATH_MAX];
+
+	return path_of(d, attr, p) >= 0 && access(p, F_OK) == 0;
+}
+
+static int link_basename(const char *path, char **ret)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+	const char *b;
+
+	if (n < 0)
+		return neg_errno();
+	buf[n] = '\0';
+	b = strrchr(buf, '/');
+	*ret = strdup(b ? b + 1 : buf);
+	return *ret ? 0 : -ENOMEM;
+}
+
+int pcidev_driver(const struct pcidev *d, char **ret)
+{
+	char p[PATH_MAX];
+	int r = path_of(d, "driver", p);
+
+	if (r < 0)
+		return r;
+	r = link_basename(p, ret);
+	if (r == -ENOENT) {
+		*ret = NULL;
+		return 0;
+	}
+	return r;
+}
+
+int pcidev_virtfn(const struct pcidev *pf, unsigned index, struct pcidev **ret)
+{
+	_cleanup_free_ char *name = NULL;
+	char p[PATH_MAX], attr[32];
+	int r;
+
+	snprintf(attr, sizeof(attr), "virtfn%u", index);
+	r = path_of(pf, attr, p);
+	if (r < 0)
+		return r;
+	r = link_basename(p, &name);
+	if (r < 0)
+		return r;
+	return pcidev_from_addr(name, ret);
+}
+
+int pcidev_physfn(const struct pcidev *vf, struct pcidev **ret_pf, unsigned *ret_index)
+{
+	_cleanup_(pcidev_unrefp) struct pcidev *pf = NULL;
+	_cleanup_(closedirp) DIR *dir = NULL;
+	_cleanup_free_ char *name = NULL;
+	char p[PATH_MAX];
+	struct dirent *de;
+	int r;
+
+	r = path_of(vf, "physfn", p);
+	if (r < 0)
+		return r;
+	r = link_basename(p, &name);
+	if (r < 0)
+		return r; /* -ENOENT: not a VF, or the link is not there yet */
+	r = pcidev_from_addr(name, &pf);
+	if (r < 0)
+		return r;
+
+	/* The index is the N of the PF's virtfnN link that points back at this VF. */
+	dir = opendir(pcidev_syspath(pf));
+	if (!dir)
+		return neg_errno();
+	while ((de = readdir(dir))) {
+		_cleanup_free_ char *target = NULL;
+		unsigned idx;
+
+		if (!strneq(de->d_name, "virtfn", 6) ||
+		    parse_unsigned(de->d_name + 6, UINT_MAX, &idx) < 0)
+			continue;
+		if (snprintf(p, sizeof(p), "%s/%s", pcidev_syspath(pf), de->d_name) >= PATH_MAX ||
+		    link_basename(p, &target) < 0)
+			continue;
+		if (streq(target, vf->addr)) {
+			*ret_index = idx;
+			*ret_pf = TAKE_PTR(pf);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int pcidev_netdev(const struct pcidev *d, char ret[static 16])
+{
+	_cleanup_(closedirp) DIR *dir = NULL;
+	char p[PATH_MAX];
+	struct dirent *de;
+	int r = path_of(d, "net", p);
+
+	if (r < 0)
+		return r;
+	dir = opendir(p);
+	if (!dir)
+		return neg_errno();
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (!ifname_valid(de->d_name))
+			return -EBADMSG;
+		memcpy(ret, de->d_name, strlen(de->d_name) + 1); /* < 16: checked above */
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int pcidev_iommu_group(const struct pcidev *d, unsigned *ret)
+{
+	_cleanup_free_ char *g = NULL;
+	char p[PATH_MAX];
+	int r = path_of(d, "iommu_group", p);
+
+	if (r < 0)
+		return r;
+	r = link_basename(p, &g);
+	if (r < 0)
+		return r;
+	return parse_unsigned(g, UINT_MAX, ret) < 0 ? -EBADMSG : 0;
+}
+
+int netdev_read(const char *ifname, const char *attr, char **ret)
+{
+	char p[PATH_MAX];
+
+	if (!ifname_valid(ifname))
+		return -EINVAL;
+	snprintf(p, sizeof(p), "/sys/class/net/%s/%s", ifname, attr);
+	return read_one_line(p, ret);
+}
+
+int netdev_is_up(const char *ifname)
+{
+	_cleanup_free_ char *flags = NULL;
+	unsigned long f;
+	int r = netdev_read(ifname, "flags", &flags);
+
+	if (r < 0)
+		return r;
+	f = strtoul(flags, NULL, 16);
+	return f & 0x1; /* IFF_UP */
+}
+
+/* dev_t of a char device node described in sysfs ("major:minor" in its dev file). */
+static int sysfs_devt(const char *path, dev_t *ret)
+{
+	_cleanup_free_ char *v = NULL;
+	unsigned maj, min;
+	int r = read_one_line(path, &v);
+
+	if (r < 0)
+		return r;
+	if (sscanf(v, "%u:%u", &maj, &min) != 2)
+		return -EBADMSG;
+	*ret = makedev(maj, min);
+	return 0;
+}
+
+/* Does any process hold a file open on the char device devt? Scans /proc/PID/fd. */
+static int devt_is_open(dev_t devt, pid_t *ret_pid)
+{
+	_cleanup_(closedirp) DIR *proc = opendir("/proc");
+	struct dirent *de;
+
+	if (!proc)
+		return neg_errno();
+	while ((de = readdir(proc))) {
+		_cleanup_(closedirp) DIR *fds = NULL;
+		char p[64];
+		struct dirent *fe;
+		unsigned pid;
+
+		if (parse_unsigned(de->d_name, INT_MAX, &pid) < 0)
+			continue;
+		snprintf(p, sizeof(p), "/proc/%u/fd", pid);
+		fds = opendir(p);
+		if (!fds)
+			continue; /* gone, or not ours to read */
+		while ((fe = readdir(fds))) {
+			char fp[320];
+			struct stat st;
+
+			if (fe->d_name[0] == '.')
+				continue;
+			snprintf(fp, sizeof(fp), "/proc/%u/fd/%s", pid, fe->d_name);
+			if (stat(fp, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == devt) {
+				*ret_pid = (pid_t)pid;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+int pcidev_in_use(const struct pcidev *d, char **ret_why)
+{
+	_cleanup_free_ char *drv = NULL;
+	char ifname[16], p[PATH_MAX];
+	unsigned group;
+	dev_t devt;
+	pid_t pid = 0;
+	int r;
+
+	r = pcidev_driver(d, &drv);
+	if (r < 0)
+		return r;
+	if (drv && streq(drv, "vfio-pci") && pcidev_iommu_group(d, &group) >= 0) {
+		snprintf(p, sizeof(p), "/sys/class/vfio/%u/dev", group);
+		if (sysfs_devt(p, &devt) >= 0 && devt_is_open(devt, &pid) > 0)
+			return asprintf(ret_why, "vfio group %u is open (pid %d)", group, (int)pid) < 0 ?
+				       -ENOMEM : 1;
+	}
+	if (pcidev_netdev(d, ifname) >= 0 && netdev_is_up(ifname) > 0)
+		return asprintf(ret_why, "interface %s is up", ifname) < 0 ? -ENOMEM : 1;
+	return 0;
+}
+
+int pcidev_probe(const struct pcidev *d)
+{
+	return write_file("/sys/bus/pci/drivers_probe", d->addr);
+}
+
+int pcidev_unbind(const struct pcidev *d, const char *driver)
+{
+	char p[PATH_MAX];
+
+	if (!module_name_valid(driver))
+		return -EINVAL;
+	snprintf(p, sizeof(p), "/sys/bus/pci/drivers/%s/unbind", driver);
+	return write_file(p, d->addr);
+}
+
+int pcidev_hwdb(const struct pcidev *d, const char *key, char **ret)
+{
+	_cleanup_(udev_hwdb_unrefp) struct udev_hwdb *hwdb = NULL;
+	_cleanup_free_ char *modalias = NULL;
+	struct udev_list_entry *e;
+	int r;
+
+	r = pcidev_read(d, "modalias", &modalias);
+	if (r < 0)
+		return r;
+	hwdb = udev_hwdb_new(udev_ctx());
+	if (!hwdb)
+		return -ENOENT;
+	udev_list_entry_foreach(e, udev_hwdb_get_properties_list_entry(hwdb, modalias, 0))
+		if (streq(udev_list_entry_get_name(e), key)) {
+			*ret = strdup(udev_list_entry_get_value(e));
+			return *ret ? 0 : -ENOMEM;
+		}
+	return -ENOENT;
+}
+
+int pcidev_foreach_pf(int (*fn)(struct pcidev *pf, void *userdata), void *userdata)
+{
+	_cleanup_(udev_enumerate_unrefp) struct udev_enumerate *e = NULL;
+	struct udev_list_entry *it;
+	int r, ret = 0;
+
+	if (!udev_ctx())
+		return -ENOMEM;
+	e = udev_enumerate_new(udev_ctx());
+	if (!e)
+		return -ENOMEM;
+	r = udev_enumerate_add_match_subsystem(e, "pci");
+	if (r >= 0)
+		r = udev_enumerate_scan_devices(e);
+	if (r < 0)
+		return r;
+	udev_list_entry_foreach(it, udev_enumerate_get_list_entry(e))
+	{
+		_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
+		struct udev_device *dev;
+
+		dev = udev_device_new_from_syspath(udev_ctx(), udev_list_entry_get_name(it));
+		if (!dev || pcidev_wrap(dev, &d) < 0 || !pcidev_has_attr(d, "sriov_totalvfs"))
+			continue;
+		r = fn(d, userdata);
+		if (r < 0 && ret == 0)
+			ret = r;
+	}
+	return ret;
+}
+
+static bool pci_driver_exists(const char *name)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof(p), "/sys/bus/pci/drivers/%s", name);
+	return access(p, F_OK) == 0;
+}
+
+int pci_driver_name(const char *name, char **ret)
+{
+	_cleanup_(closedirp) DIR *dir = NULL;
+	char alt[MODULE_NAME_MAX], p[PATH_MAX];
+	struct dirent *de;
+
+	if (!module_name_valid(name))
+		return -EINVAL;
+	if (pci_driver_exists(name))
+		goto found;
+	/* Module names use '_' where driver names often use '-' (vfio_pci registers vfio-pci). */
+	snprintf(alt, sizeof(alt), "%s", name);
+	for (char *c = alt; *c; c++)
+		*c = *c == '-' ? '_' : *c == '_' ? '-' : *c;
+	if (pci_driver_exists(alt)) {
+		name = alt;
+		goto found;
+	}
+	/* Otherwise ask the module which PCI drivers it registered. */
+	for (char *c = alt; *c; c++)
+		*c = *c == '-' ? '_' : *c;
+	snprintf(p, sizeof(p), "/sys/module/%s/drivers", alt);
+	dir = opendir(p);
+	while (dir && (de = readdir(dir)))
+		if (strneq(de->d_name, "pci:", 4) && module_name_valid(de->d_name + 4)) {
+			name = de->d_name + 4;
+			goto found;
+		}
+	return -ENOENT;
+found:
+	*ret = strdup(name);
+	return *ret ? 0 : -ENOMEM;
+}

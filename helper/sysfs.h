@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+#include "shared/util.h"
+
+/* A PCI device in sysfs. Attribute reads are never cached: the kernel changes them under us. */
+struct pcidev;
+
+/* "05:00.0", "0000:05:00.0" or a /sys path of a PCI device; -EINVAL for anything else. */
+int pcidev_from_arg(const char *arg, struct pcidev **ret);
+int pcidev_from_addr(const char *addr, struct pcidev **ret);
+struct pcidev *pcidev_unref(struct pcidev *d);
+DEFINE_POINTER_CLEANUP(struct pcidev, pcidev_unref)
+
+const char *pcidev_addr(const struct pcidev *d);
+const char *pcidev_syspath(const struct pcidev *d);
+
+int pcidev_read(const struct pcidev *d, const char *attr, char **ret);
+int pcidev_read_unsigned(const struct pcidev *d, const char *attr, unsigned *ret);
+int pcidev_read_hex(const struct pcidev *d, const char *attr, unsigned *ret);
+int pcidev_write(const struct pcidev *d, const char *attr, const char *value);
+bool pcidev_has_attr(const struct pcidev *d, const char *attr);
+
+/* Name of the bound driver, or NULL (return 0) when unbound. */
+int pcidev_driver(const struct pcidev *d, char **ret);
+/* The PF of a VF and the VF's index (virtfnN); -ENOENT when not a VF (yet). */
+int pcidev_physfn(const struct pcidev *vf, struct pcidev **ret_pf, unsigned *ret_index);
+int pcidev_virtfn(const struct pcidev *pf, unsigned index, struct pcidev **ret);
+/* First network interface of the device; -ENOENT when it has none. */
+int pcidev_netdev(const struct pcidev *d, char ret[static 16]);
+int pcidev_iommu_group(const struct pcidev *d, unsigned *ret);
+/* Why the device may not be torn down (returns 1 with a description), or 0. */
+int pcidev_in_use(const struct pcidev *d, char **ret_why);
+
+/* Asks the PCI core to probe the device (driver_override decides which driver). */
+int pcidev_probe(const struct pcidev *d);
+int pcidev_unbind(const struct pcidev *d, const char *driver);
+
+/* A property of the device's modalias in udev's hwdb (VIO_KIND, VIO_VF_DRIVER). */
+int pcidev_hwdb(const struct pcidev *d, const char *key, char **ret);
+
+/* Calls fn for every PCI device that has sriov_totalvfs. */
+int pcidev_foreach_pf(int (*fn)(struct pcidev *pf, void *userdata), void *userdata);
+
+/* Reads net attributes of an interface: /sys/class/net/IF/ATTR. */
+int netdev_read(const char *ifname, const char *attr, char **ret);
+int netdev_is_up(const char *ifname);
+
+/* The PCI driver name of a driver or module name ("vfio_pci" -> "vfio-pci"); -ENOENT when no
+ * such PCI driver is registered (module not loaded). */
+int pci_driver_name(const char *name, char **ret);
