@@ -57,7 +57,7 @@ static enum pf_kind kind_from_class(unsigned class)
 int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret)
 {
 	struct pf_facts f = {};
-	_cleanup_free_ char *kind = NULL;
+	_cleanup_free_ char *kind = NULL, *unsupported = NULL;
 	unsigned class;
 	int r;
 
@@ -83,6 +83,8 @@ int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret)
 		f.kind_default = kind_from_class(class);
 		f.kind_source = "PCI class";
 	}
+	if (pcidev_hwdb(pf, "VIO_UNSUPPORTED", &unsupported) >= 0)
+		snprintf(f.unsupported, sizeof(f.unsupported), "%s", unsupported);
 	*ret = f;
 	return 0;
 }
@@ -183,6 +185,11 @@ int apply_pf(struct pcidev *pf, const struct apply_opts *o)
 	if (!pc.policy) {
 		log_debug("%s: no policy matches, nothing to do", facts.addr);
 		return EXIT_OK;
+	}
+	if (facts.unsupported[0]) {
+		log_error("%s: %s names this PF, but vio cannot create its VFs: %s", facts.addr,
+			  pc.policy->path, facts.unsupported);
+		return EXIT_DEVICE;
 	}
 	r = pcidev_driver(pf, &drv);
 	if (r < 0)

@@ -110,6 +110,8 @@ static int open_device(const char *arg, bool user, struct pcidev **ret)
 			  arg, user ? ", an interface name" : "");
 	else if (r == -ENODEV)
 		log_error("'%s': no such PCI device", arg);
+	else if (r == -EMEDIUMTYPE)
+		log_error("'%s': not a PCI device", arg);
 	else if (r < 0)
 		log_error_errno(r, "'%s': cannot open device: %m", arg);
 	return r;

@@ -115,6 +115,7 @@ struct pf_facts {
 	unsigned totalvfs;
 	enum pf_kind kind_default; /* from hwdb, else PCI class */
 	const char *kind_source;   /* "hwdb", "PCI class" */
+	char unsupported[128];     /* hwdb VIO_UNSUPPORTED: why vio cannot make its VFs */
 };
 
 /* The policy applied to one PF, after matching and device checks. */

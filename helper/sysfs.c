@@ -49,7 +49,7 @@ static int pcidev_wrap(struct udev_device *dev, struct pcidev **ret)
 	if (!ss || !streq(ss, "pci") ||
 	    pci_addr_normalize(udev_device_get_sysname(dev), (char[PCI_ADDR_MAX]){}) < 0) {
 		udev_device_unref(dev);
-		return -ENODEV;
+		return -EMEDIUMTYPE;
 	}
 	d = calloc(1, sizeof(*d));
 	if (!d) {

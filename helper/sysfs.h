@@ -8,7 +8,8 @@
 /* A PCI device in sysfs. Attribute reads are never cached: the kernel changes them under us. */
 struct pcidev;
 
-/* "05:00.0", "0000:05:00.0" or a /sys path of a PCI device; -EINVAL for anything else. */
+/* "05:00.0", "0000:05:00.0" or a /sys path of a PCI device; -EINVAL for anything else,
+ * -ENODEV when there is no such device, -EMEDIUMTYPE when it is not a PCI device. */
 int pcidev_from_arg(const char *arg, struct pcidev **ret);
 int pcidev_from_addr(const char *addr, struct pcidev **ret);
 struct pcidev *pcidev_unref(struct pcidev *d);

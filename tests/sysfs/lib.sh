@@ -1,0 +1,192 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Fake sysfs test beds for running the real vio under umockdev's preload library, which
+# sends every /sys access to $UMOCKDEV_DIR/sys. umockdev is not the kernel: writing
+# sriov_numvfs only changes a file, so tests add the VF devices the kernel would create,
+# and assert on the files vio wrote and on those it must not have written.
+#
+# Sourced by tests/sysfs/test-*.sh. Each assertion prints "ok N - name" or "not ok N - name".
+
+set -u
+VIO=${VIO:-$PWD/vio}
+VALGRIND=${VALGRIND:-}
+PRELOAD=${UMOCKDEV_PRELOAD:-libumockdev-preload.so.0}
+n_ok=0
+n_fail=0
+n_test=0
+
+pass() {
+	n_test=$((n_test + 1)) n_ok=$((n_ok + 1))
+	echo "ok $n_test - $1"
+}
+
+fail() {
+	n_test=$((n_test + 1)) n_fail=$((n_fail + 1))
+	echo "not ok $n_test - $1"
+	shift
+	for l in "$@"; do printf '#   %s\n' "$l"; done
+	if [ -s "${OUT:-/dev/null}" ] || [ -s "${ERR:-/dev/null}" ]; then
+		sed 's/^/#   stdout: /' "$OUT"
+		sed 's/^/#   stderr: /' "$ERR"
+	fi
+}
+
+finish() {
+	echo "# $n_ok passed, $n_fail failed"
+	[ "$n_fail" -eq 0 ]
+}
+
+# tb_new: a fresh test bed in $TB with an empty PCI bus, and a policy dir $POL.
+tb_new() {
+	TB=$(mktemp -d "${TMPDIR:-/tmp}/vio-tb.XXXXXX")
+	POL=$TB/policy
+	OUT=$TB/out
+	ERR=$TB/err
+	mkdir -p "$TB/sys/bus/pci/devices" "$TB/sys/bus/pci/drivers" "$TB/sys/class/net" \
+		"$TB/sys/class/vfio" "$TB/sys/module" "$TB/sys/devices/pci0000:00" "$POL"
+	: >"$TB/sys/bus/pci/drivers_probe"
+	: >"$OUT"
+	: >"$ERR"
+}
+
+tb_cleanup() {
+	[ -n "${HOLDER:-}" ] && kill "$HOLDER" 2>/dev/null
+	HOLDER=
+	[ -n "${TB:-}" ] && rm -rf "$TB"
+	TB=
+}
+trap tb_cleanup EXIT
+
+devdir() { echo "$TB/sys/devices/pci0000:00/$1"; }
+
+# tb_driver NAME: a registered PCI driver (as if its module were loaded).
+tb_driver() {
+	mkdir -p "$TB/sys/bus/pci/drivers/$1"
+	: >"$TB/sys/bus/pci/drivers/$1/unbind"
+	: >"$TB/sys/bus/pci/drivers/$1/bind"
+}
+
+# tb_pci ADDR VENDOR DEVICE CLASS [DRIVER]: a PCI function.
+tb_pci() {
+	local addr=$1 ven=$2 dev=$3 class=$4 drv=${5:-} d
+	d=$(devdir "$addr")
+	mkdir -p "$d"
+	printf 'PCI_CLASS=%X\nPCI_ID=%s:%s\nPCI_SLOT_NAME=%s\n' "$((class))" "${ven^^}" "${dev^^}" \
+		"$addr" >"$d/uevent"
+	[ -n "$drv" ] && echo "DRIVER=$drv" >>"$d/uevent"
+	ln -s ../../../bus/pci "$d/subsystem"
+	echo "0x$ven" >"$d/vendor"
+	echo "0x$dev" >"$d/device"
+	printf '0x%06x\n' "$((class))" >"$d/class"
+	printf 'pci:v0000%sd0000%ssv00000000sd00000000bc%02Xsc%02Xi%02X\n' "${ven^^}" "${dev^^}" \
+		$((class >> 16)) $(((class >> 8) & 0xff)) $((class & 0xff)) >"$d/modalias"
+	echo '(null)' >"$d/driver_override"
+	ln -s "../../../devices/pci0000:00/$addr" "$TB/sys/bus/pci/devices/$addr"
+	if [ -n "$drv" ]; then
+		tb_driver "$drv"
+		ln -s "../../../bus/pci/drivers/$drv" "$d/driver"
+	fi
+}
+
+# tb_pf ADDR VENDOR DEVICE CLASS TOTALVFS [DRIVER] [NUMVFS] [AUTOPROBE]
+tb_pf() {
+	local d
+	tb_pci "$1" "$2" "$3" "$4" "${6:-}"
+	d=$(devdir "$1")
+	echo "$5" >"$d/sriov_totalvfs"
+	echo "${7:-0}" >"$d/sriov_numvfs"
+	echo "${8:-1}" >"$d/sriov_drivers_autoprobe"
+}
+
+# tb_vf PF_ADDR INDEX VF_ADDR [DRIVER]: what the kernel creates when sriov_numvfs grows.
+tb_vf() {
+	local pf=$1 idx=$2 vf=$3 drv=${4:-} pd
+	pd=$(devdir "$pf")
+	tb_pci "$vf" "$(sed 's/0x//' "$pd/vendor")" "${VF_DEVICE:-ffff}" \
+		"$(cat "$pd/class")" "$drv"
+	ln -s "../$pf" "$(devdir "$vf")/physfn"
+	ln -s "../$vf" "$pd/virtfn$idx"
+}
+
+# tb_netdev PCI_ADDR IFNAME [FLAGS] [MAC]: a network interface of a PCI function.
+tb_netdev() {
+	local d n
+	d=$(devdir "$1")/net/$2
+	mkdir -p "$d"
+	ln -s ../../../bus/pci/../../class/net "$d/subsystem" 2>/dev/null || true
+	echo "${3:-0x1002}" >"$d/flags"
+	echo "${4:-00:11:22:33:44:55}" >"$d/address"
+	echo 0 >"$d/addr_assign_type"
+	n=$(find "$TB/sys/class/net" -mindepth 1 -maxdepth 1 | wc -l)
+	echo "$((n + 100))" >"$d/ifindex"
+	printf 'INTERFACE=%s\nIFINDEX=%s\n' "$2" "$((n + 100))" >"$d/uevent"
+	ln -s "../../devices/pci0000:00/$1/net/$2" "$TB/sys/class/net/$2"
+}
+
+# tb_vfio_hold VF_ADDR GROUP: VF bound to vfio-pci with its group open by a process.
+# The group's char device is /dev/full (1:7), which a background process holds open.
+tb_vfio_hold() {
+	local d
+	d=$(devdir "$1")
+	mkdir -p "$TB/sys/kernel/iommu_groups/$2" "$TB/sys/class/vfio/$2"
+	ln -s "../../../kernel/iommu_groups/$2" "$d/iommu_group"
+	echo 1:7 >"$TB/sys/class/vfio/$2/dev"
+	sleep 300 7>/dev/full &
+	HOLDER=$!
+}
+
+# policy NAME <<EOF: a policy file in $POL, root-owned 0644 as vio wants it.
+policy() {
+	cat >"$POL/$1"
+	chmod 0644 "$POL/$1"
+}
+
+# run_vio ARGS...: the real binary under umockdev; sets RC, OUT, ERR.
+run_vio() {
+	RC=0
+	UMOCKDEV_DIR=$TB LD_PRELOAD="$PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}" VIO_LOG_TARGET=stderr \
+		$VALGRIND "$VIO" "$@" >"$OUT" 2>"$ERR" || RC=$?
+}
+
+# snapshot: every file's content and every link's target under sys/, to prove nothing changed.
+snapshot() {
+	(cd "$TB/sys" && find . \( -type f -o -type l \) -printf '%p %l\n' | sort |
+		while read -r p l; do
+			if [ -n "$l" ]; then echo "$p -> $l"; else echo "$p: $(cat "$p")"; fi
+		done)
+}
+
+attr() { cat "$(devdir "$1")/$2"; }
+
+# expect_rc NAME CODE
+expect_rc() {
+	if [ "$RC" = "$2" ]; then pass "$1: exit $2"; else fail "$1: exit $2" "got exit $RC"; fi
+}
+
+# expect_err NAME FIXED_STRING: stderr has that line fragment.
+expect_err() {
+	if grep -qF -- "$2" "$ERR"; then pass "$1: says '$2'"; else fail "$1: says '$2'"; fi
+}
+
+expect_no_err() {
+	if grep -qF -- "$2" "$ERR"; then fail "$1: does not say '$2'"; else pass "$1: does not say '$2'"; fi
+}
+
+# expect_attr NAME ADDR ATTR VALUE
+expect_attr() {
+	local v
+	v=$(attr "$2" "$3")
+	if [ "$v" = "$4" ]; then pass "$1: $2 $3 = $4"; else fail "$1: $2 $3 = $4" "got '$v'"; fi
+}
+
+# expect_unchanged NAME BEFORE: the test bed is as in the snapshot BEFORE.
+expect_unchanged() {
+	local now
+	now=$(snapshot)
+	if [ "$now" = "$2" ]; then
+		pass "$1: nothing written"
+	else
+		fail "$1: nothing written" "$(diff <(echo "$2") <(echo "$now") | head -10 | tr '\n' ' ')"
+	fi
+}
