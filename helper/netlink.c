@@ -79,13 +79,15 @@ static int put_vf_attr(struct nl_msg *m, unsigned vf, enum vf_key key, const str
 	case VF_KEY_QOS:
 	case VF_KEY_PROTO: {
 		/* Built by hand: libnl's VF VLAN helper sends the protocol in host byte order. */
-		struct ifla_vf_vlan_info v = {
-			.vf = vf,
-			.vlan = c->vlan,
-			.qos = c->qos,
-			.vlan_proto = htons(c->proto_8021ad ? ETH_P_8021AD : ETH_P_8021Q),
-		};
-		struct nlattr *list = nla_nest_start(m, IFLA_VF_VLAN_LIST);
+		struct ifla_vf_vlan_info v;
+		struct nlattr *list;
+
+		memset(&v, 0, sizeof(v)); /* the struct has 2 bytes of tail padding */
+		v.vf = vf;
+		v.vlan = c->vlan;
+		v.qos = c->qos;
+		v.vlan_proto = htons(c->proto_8021ad ? ETH_P_8021AD : ETH_P_8021Q);
+		list = nla_nest_start(m, IFLA_VF_VLAN_LIST);
 
 		if (!list || nla_put(m, IFLA_VF_VLAN_INFO, sizeof(v), &v) < 0)
 			return -NLE_NOMEM;

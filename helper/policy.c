@@ -154,7 +154,8 @@ static int collect(const char *const *dirs, struct entry **ret, unsigned *ret_n)
 				      st.st_rdev == makedev(1, 3);
 		}
 	}
-	qsort(e, n, sizeof(*e), entry_cmp);
+	if (n > 0)
+		qsort(e, n, sizeof(*e), entry_cmp);
 	*ret = e;
 	*ret_n = n;
 	return 0;
@@ -258,6 +259,11 @@ int policy_find(const struct policy_set *s, const struct pf_facts *pf, const str
 	if (found && unknown) {
 		log_error("%s: %s matches, but %s comes before it and cannot be read; not applying either",
 			  pf->addr, found->path, unknown->path);
+		return -EINVAL;
+	}
+	if (!found && unknown) {
+		log_error("%s: no policy matches, but %s cannot be read and may be meant for it; leaving the PF as it is",
+			  pf->addr, unknown->path);
 		return -EINVAL;
 	}
 	if (found && found->n_errors > 0) {

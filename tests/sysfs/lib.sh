@@ -12,6 +12,9 @@ set -u
 VIO=${VIO:-$PWD/vio}
 VALGRIND=${VALGRIND:-}
 PRELOAD=${UMOCKDEV_PRELOAD:-libumockdev-preload.so.0}
+# An ASan build needs its runtime loaded before any other preload (as kmod's tests do).
+asan=$(ldd "$VIO" 2>/dev/null | awk '/libasan/ {print $3}')
+[ -n "$asan" ] && PRELOAD=$asan:$PRELOAD
 n_ok=0
 n_fail=0
 n_test=0
@@ -114,7 +117,8 @@ tb_netdev() {
 	local d n
 	d=$(devdir "$1")/net/$2
 	mkdir -p "$d"
-	ln -s ../../../bus/pci/../../class/net "$d/subsystem" 2>/dev/null || true
+	ln -s ../../../../../class/net "$d/subsystem"
+	ln -s "../../../$1" "$d/device"
 	echo "${3:-0x1002}" >"$d/flags"
 	echo "${4:-00:11:22:33:44:55}" >"$d/address"
 	echo 0 >"$d/addr_assign_type"

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The RTM_SETLINK messages vio sends for each VF attribute, byte for byte. The expected
+ * bytes are written out from the numbers in <linux/if_link.h> and <linux/rtnetlink.h>
+ * (RTM_SETLINK 19, IFLA_VFINFO_LIST 22, IFLA_VF_INFO 1, IFLA_VF_MAC 1, ...), not from
+ * the structs the code uses, so a wrong struct or byte order shows here.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <netlink/errno.h>
+
+#include "netlink.h"
+#include "test.h"
+
+/* NLA_F_NESTED: libnl marks nests, as iproute2 does and as the kernel's strict parsing wants. */
+#define NESTED 0x8000
+
+struct buf {
+	uint8_t b[256];
+	size_t n;
+};
+
+static void u16(struct buf *x, uint16_t v)
+{
+	x->b[x->n++] = v & 0xff;
+	x->b[x->n++] = v >> 8;
+}
+
+static void u32(struct buf *x, uint32_t v)
+{
+	u16(x, v & 0xffff);
+	u16(x, v >> 16);
+}
+
+static void bytes(struct buf *x, const void *p, size_t n)
+{
+	memcpy(x->b + x->n, p, n);
+	x->n += n;
+}
+
+/* Header, ifinfomsg for ifindex 7, IFLA_VFINFO_LIST { IFLA_VF_INFO { attr of len payload } }. */
+static void head(struct buf *x, size_t payload)
+{
+	size_t attr = 4 + payload;
+
+	u32(x, 16 + 16 + 4 + 4 + attr); /* nlmsg_len */
+	u16(x, 19);                     /* RTM_SETLINK */
+	u16(x, 0x1 | 0x4);              /* NLM_F_REQUEST | NLM_F_ACK */
+	u32(x, 0);                      /* seq: set when sent */
+	u32(x, 0);                      /* pid */
+	bytes(x, (uint8_t[]){ 0, 0, 0, 0 }, 4); /* family AF_UNSPEC, pad, type 0 */
+	u32(x, 7);                      /* ifindex */
+	u32(x, 0);                      /* flags */
+	u32(x, 0);                      /* change */
+	u16(x, 4 + 4 + attr);
+	u16(x, 22 | NESTED); /* IFLA_VFINFO_LIST */
+	u16(x, 4 + attr);
+	u16(x, 1 | NESTED); /* IFLA_VF_INFO */
+}
+
+static void check_msg(const char *what, enum vf_key key, const struct vf_config *c,
+		      const struct buf *want)
+{
+	uint8_t *got = NULL;
+	size_t len = 0;
+	int r = netlink_vf_build(7, 3, key, c, &got, &len);
+
+	CHECK(r == 0);
+	if (r == 0 && (len != want->n || memcmp(got, want->b, len) != 0)) {
+		fprintf(stderr, "%s: message differs (got %zu bytes, want %zu)\n  got: ", what, len,
+			want->n);
+		for (size_t i = 0; i < len; i++)
+			fprintf(stderr, "%02x%s", got[i], i % 4 == 3 ? " " : "");
+		fprintf(stderr, "\n want: ");
+		for (size_t i = 0; i < want->n; i++)
+			fprintf(stderr, "%02x%s", want->b[i], i % 4 == 3 ? " " : "");
+		fprintf(stderr, "\n");
+		t_failed++;
+	} else if (r == 0) {
+		t_passed++;
+	}
+	free(got);
+}
+
+int main(void)
+{
+	struct vf_config c = {
+		.mac = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0x01 },
+		.vlan = 100,
+		.qos = 3,
+		.proto_8021ad = true,
+		.min_tx_rate = 100,
+		.max_tx_rate = 1000,
+		.spoofchk = true,
+		.trust = true,
+		.query_rss = true,
+		.link_state = VF_LINK_STATE_DISABLE,
+	};
+	struct buf w;
+
+	/* IFLA_VF_MAC 1: u32 vf, u8 mac[32] */
+	w = (struct buf){};
+	head(&w, 36);
+	u16(&w, 40);
+	u16(&w, 1);
+	u32(&w, 3);
+	bytes(&w, c.mac, 6);
+	bytes(&w, (uint8_t[26]){}, 26);
+	check_msg("mac", VF_KEY_MAC, &c, &w);
+
+	/* IFLA_VF_VLAN_LIST 12 { IFLA_VF_VLAN_INFO 1: u32 vf, vlan, qos; be16 proto; 2 pad } */
+	w = (struct buf){};
+	head(&w, 20);
+	u16(&w, 24);
+	u16(&w, 12 | NESTED);
+	u16(&w, 20);
+	u16(&w, 1);
+	u32(&w, 3);
+	u32(&w, 100);
+	u32(&w, 3);
+	bytes(&w, (uint8_t[]){ 0x88, 0xa8, 0, 0 }, 4); /* ETH_P_8021AD, big-endian */
+	check_msg("vlan 802.1ad", VF_KEY_VLAN, &c, &w);
+
+	c.proto_8021ad = false;
+	w.n -= 4;
+	bytes(&w, (uint8_t[]){ 0x81, 0x00, 0, 0 }, 4); /* ETH_P_8021Q */
+	check_msg("vlan 802.1Q", VF_KEY_VLAN, &c, &w);
+
+	/* IFLA_VF_RATE 6: u32 vf, min, max */
+	w = (struct buf){};
+	head(&w, 12);
+	u16(&w, 16);
+	u16(&w, 6);
+	u32(&w, 3);
+	u32(&w, 100);
+	u32(&w, 1000);
+	check_msg("rate", VF_KEY_MAX_TX_RATE, &c, &w);
+
+	/* u32 vf, u32 setting: SPOOFCHK 4, LINK_STATE 5 (disable = 2), RSS_QUERY_EN 7, TRUST 9 */
+	static const struct {
+		enum vf_key key;
+		uint16_t type;
+		uint32_t value;
+	} simple[] = {
+		{ VF_KEY_SPOOFCHK, 4, 1 },
+		{ VF_KEY_LINK_STATE, 5, 2 },
+		{ VF_KEY_QUERY_RSS, 7, 1 },
+		{ VF_KEY_TRUST, 9, 1 },
+	};
+	for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++) {
+		w = (struct buf){};
+		head(&w, 8);
+		u16(&w, 12);
+		u16(&w, simple[i].type);
+		u32(&w, 3);
+		u32(&w, simple[i].value);
+		check_msg(vf_key_to_string(simple[i].key), simple[i].key, &c, &w);
+	}
+
+	CHECK(netlink_errno(-NLE_OPNOTSUPP) == -EOPNOTSUPP);
+	CHECK(netlink_errno(-NLE_PERM) == -EPERM);
+	CHECK(netlink_errno(-NLE_RANGE) == -EINVAL);
+	CHECK(netlink_errno(0) == 0);
+	return test_finish();
+}
