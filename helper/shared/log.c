@@ -58,8 +58,14 @@ int log_full_errno(int prio, int err, const char *fmt, ...)
 		int n = snprintf(buf, sizeof(buf), "<%d>%s[%d]: ", LOG_DAEMON | prio,
 				 program_invocation_short_name, (int)getpid());
 
-		vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
-		(void)!write(log_kmsg, buf, strlen(buf));
+		size_t len;
+
+		vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
+		/* Without '\n' printk holds the record open for a continuation: the last line
+		 * of each run would surface late, or not at all. */
+		len = strlen(buf);
+		buf[len++] = '\n';
+		(void)!write(log_kmsg, buf, len);
 	} else if (log_syslog) {
 		vsyslog(prio, fmt, ap);
 	} else {

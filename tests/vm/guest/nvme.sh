@@ -1,0 +1,114 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Scenarios 1-4, 7 and 8 on QEMU's NVMe SR-IOV PF behind intel-iommu, with real udevd running
+# vio's installed rules: coldplug, re-trigger, count change, VFs in use, a broken policy, and
+# a policy edited after boot.
+. /vio-tests/lib.sh
+
+PF=0000:01:00.0
+prepare_qemu_nvme $PF
+mkdir -p /etc/vio.d
+write_policy() { # VFS [EXTRA PF KEYS]; VFS >= 2
+	cat >/etc/vio.d/50-nvme.conf <<POL
+pf = { name = "01:00.0"; vfs = $1; $2 };
+vf0 = { driver = "pci-stub"; };
+vf1 = { driver = "vfio-pci"; };
+# vf2: no driver named, autoprobe off: its native driver (nvme, from the hwdb)
+POL
+}
+write_policy 3
+check "vfio-pci not loaded before vio" "no" "$(grep -q '^vfio_pci ' /proc/modules && echo yes || echo no)"
+
+echo "--- 1 coldplug (uptime $(cut -d" " -f1 /proc/uptime))"
+mark_log
+start_udevd
+settle 2
+P=/sys/bus/pci/devices/$PF
+check "1 coldplug: sriov_numvfs" 3 "$(cat $P/sriov_numvfs)"
+check "1 coldplug: autoprobe off" 0 "$(cat $P/sriov_drivers_autoprobe)"
+VF0=$(vf_addr $PF 0) VF1=$(vf_addr $PF 1) VF2=$(vf_addr $PF 2)
+check "1 coldplug: vf0 bound to pci-stub" pci-stub "$(drv "$VF0")"
+check "1 coldplug: vf1 bound to vfio-pci" vfio-pci "$(drv "$VF1")"
+check "1 coldplug: vf2 bound to its native driver nvme" nvme "$(drv "$VF2")"
+check "1 coldplug: vio loaded vfio-pci" yes "$(grep -q '^vfio_pci ' /proc/modules && echo yes || echo no)"
+G=$(basename "$(readlink /sys/bus/pci/devices/$VF1/iommu_group)")
+check "1 coldplug: /dev/vfio/$G for vf1" yes "$([ -c /dev/vfio/$G ] && echo yes || echo no)"
+check_log "1 coldplug: vio logged the count" "vio\[[0-9]+\]: 0000:01:00.0: sriov_numvfs 0 -> 3"
+check_log "1 coldplug: vio logged the bind" "vio\[[0-9]+\]: 0000:01:00.0 vf 1 \(0000:01:00.2\): bound to vfio-pci"
+log_since_mark | grep 'vio\[' | sed 's/^/  log: /'
+
+echo "--- 2 re-trigger writes nothing (uptime $(cut -d" " -f1 /proc/uptime))"
+mark_log
+udevadm trigger --action=change --subsystem-match=pci
+settle 2
+check_no_log "2 re-trigger: no change logged" "vio\[[0-9]+\]: .* -> |vio\[[0-9]+\]: .*bound to"
+check_log "2 re-trigger: vio says nothing to change" "vio\[[0-9]+\]: 0000:01:00.0: already as /etc/vio.d/50-nvme.conf says, nothing to change"
+check "2 re-trigger: vf1 still vfio-pci" vfio-pci "$(drv "$VF1")"
+
+echo "--- 3 count change 3 -> 2, nothing in use (uptime $(cut -d" " -f1 /proc/uptime))"
+mark_log
+write_policy 2
+udevadm trigger --action=change "$P"
+settle 2
+check "3 count change: sriov_numvfs" 2 "$(cat $P/sriov_numvfs)"
+check_log "3 count change: through 0" "sriov_numvfs 3 -> 0"
+check_log "3 count change: then 2" "sriov_numvfs 0 -> 2"
+VF0=$(vf_addr $PF 0) VF1=$(vf_addr $PF 1)
+check "3 count change: vf0 pci-stub again" pci-stub "$(drv "$VF0")"
+check "3 count change: vf1 vfio-pci again" vfio-pci "$(drv "$VF1")"
+log_since_mark | grep 'vio\[' | sed 's/^/  log: /'
+
+echo "--- 4 VF1's vfio group held open: refused; force: done (uptime $(cut -d" " -f1 /proc/uptime))"
+G=$(basename "$(readlink /sys/bus/pci/devices/$VF1/iommu_group)")
+sh -c "exec 3<>/dev/vfio/$G; exec sleep 600" &
+HOLD=$!
+sleep 1
+mark_log
+write_policy 3
+udevadm trigger --action=change "$P"
+settle 2
+check "4 in use: sriov_numvfs kept" 2 "$(cat $P/sriov_numvfs)"
+check "4 in use: vf0 intact" pci-stub "$(drv "$(vf_addr $PF 0)")"
+check "4 in use: vf1 intact" vfio-pci "$(drv "$(vf_addr $PF 1)")"
+check_log "4 in use: refusal names vf1" "not changing sriov_numvfs 2 -> 3: in use: vf 1 \(0000:01:00.2: vfio group $G is open \(pid $HOLD\)\)"
+write_policy 3 "force = true;"
+mark_log
+udevadm trigger --action=change "$P"
+settle 2
+check "4 force: sriov_numvfs" 3 "$(cat $P/sriov_numvfs)"
+check_log "4 force: warned" "force = true: destroying VFs in use: vf 1"
+kill $HOLD 2>/dev/null
+check "4 force: vf1 vfio-pci" vfio-pci "$(drv "$(vf_addr $PF 1)")"
+
+echo "--- 7 a broken policy: file:line in the log, nothing changed (uptime $(cut -d" " -f1 /proc/uptime))"
+write_policy 2
+printf 'pf = {\n  name = "01:00.0";\n  vfs = 2 \n  kind = ;\n};\n' >/etc/vio.d/40-broken.conf
+mark_log
+udevadm trigger --action=change "$P"
+settle 2
+check_log "7 broken: file:line logged" "vio\[[0-9]+\]: /etc/vio.d/40-broken.conf:4: syntax error"
+check "7 broken: sriov_numvfs unchanged" 3 "$(cat $P/sriov_numvfs)"
+check "7 broken: vf1 unchanged" vfio-pci "$(drv "$(vf_addr $PF 1)")"
+rm /etc/vio.d/40-broken.conf
+
+echo "--- 8 policy edited after boot: udevadm trigger, then vio apply (uptime $(cut -d" " -f1 /proc/uptime))"
+mark_log
+udevadm trigger --action=change "$P"
+settle 2
+check "8 edit + trigger: sriov_numvfs" 2 "$(cat $P/sriov_numvfs)"
+write_policy 3
+mark_log
+vio apply; rc=$?
+settle 2
+check "8 vio apply: exit 0" 0 "$rc"
+check "8 vio apply: sriov_numvfs" 3 "$(cat $P/sriov_numvfs)"
+check "8 vio apply: vf1 vfio-pci" vfio-pci "$(drv "$(vf_addr $PF 1)")"
+mark_log
+VIO_LOG_TARGET=stderr vio apply >/tmp/apply2 2>&1; rc=$?
+check "8 second vio apply: exit 0" 0 "$rc"
+if grep -qE -- ' -> |bound to' /tmp/apply2; then
+	fail "8 second vio apply writes nothing" "$(cat /tmp/apply2)"
+else
+	pass "8 second vio apply writes nothing"
+fi
+check "8 second vio apply: says so" 1 "$(grep -c 'nothing to change' /tmp/apply2)"

@@ -1,0 +1,150 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Host side of the real-kernel lab: build a busybox initramfs holding Debian's kernel modules,
+# systemd-udevd, iproute2, nvme-cli and vio *as installed* (make install DESTDIR=...), then
+# boot it in QEMU (software emulation) and read what the guest reports on its serial console.
+# Sourced by tests/vm/run.sh.
+
+set -euo pipefail
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CACHE=${VIO_LAB_CACHE:-/var/cache/vio-lab}
+OUTDIR=${VIO_LAB_OUT:-$TOP/tests/vm/out}
+# shellcheck source=/dev/null
+. "$CACHE/kv.env"
+KROOT=$CACHE/kernel
+VMLINUZ=$KROOT/boot/vmlinuz-$KV
+# The guest's machine-id: fixed, so the host can recompute generated MACs.
+GUEST_MACHINE_ID=5f1e4a7c9b3d4e2f8a6b0c1d2e3f4a5b
+mkdir -p "$OUTDIR"
+
+# copy_libs ROOT BINARY: every library ldd names for BINARY, at the same paths under ROOT.
+copy_libs() {
+	local root=$1 lib
+	for lib in $(ldd "$2" 2>/dev/null | awk '/=>/ && $3 ~ /^\// {print $3} /^\t\/.*ld-linux/ {print $1}'); do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -aL "$lib" "$root$lib"
+	done
+}
+
+# copy_bin ROOT FILE...: host binaries and their libraries, at the same paths.
+copy_bin() {
+	local root=$1 f
+	shift
+	for f in "$@"; do
+		mkdir -p "$root$(dirname "$f")"
+		cp -aL "$f" "$root$f"
+		copy_libs "$root" "$f"
+	done
+}
+
+# copy_modules ROOT MODULE...: modules of the lab kernel and their dependencies.
+copy_modules() {
+	local root=$1 m p rel
+	shift
+	for m in "$@"; do
+		modprobe -d "$KROOT" -S "$KV" --show-depends "$m" | awk '$1 == "insmod" {print $2}' |
+			while read -r p; do
+				rel=${p#"$KROOT"}
+				mkdir -p "$root$(dirname "$rel")"
+				cp -a "$p" "$root$rel"
+			done
+	done
+}
+
+# build_image: $OUTDIR/guest.cpio.gz, with vio installed as an operator would install it.
+build_image() {
+	local root=$OUTDIR/root f
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,etc,root,usr/bin,usr/sbin,lib64,var/log}
+	cp /bin/busybox "$root/bin/busybox" # busybox-static
+	ln -s busybox "$root/bin/sh"
+
+	copy_modules "$root" nvme pci-stub vfio-pci psample
+	mkdir -p "$root/lib/modules/$KV/extra"
+	cp "$CACHE/build/netdevsim.ko" "$root/lib/modules/$KV/extra/"
+	cp "$KROOT/lib/modules/$KV"/modules.{order,builtin,builtin.modinfo} "$root/lib/modules/$KV/"
+	depmod -b "$root" "$KV"
+
+	copy_bin "$root" /lib/systemd/systemd-udevd /bin/udevadm /bin/ip /usr/sbin/nvme \
+		/usr/bin/socat
+	# Loaded by vio with dlopen(), so ldd does not name them.
+	copy_bin "$root" /lib/x86_64-linux-gnu/libkmod.so.2 /lib/x86_64-linux-gnu/libcrypto.so.3
+	# Debian's own udev rules, helpers and hwdb sources, as on a real host.
+	mkdir -p "$root/lib/udev" "$root/lib/systemd/network"
+	cp -a /lib/udev/rules.d /lib/udev/hwdb.d "$root/lib/udev/"
+	for f in /lib/udev/*; do
+		[ -f "$f" ] && [ -x "$f" ] && copy_bin "$root" "$f"
+	done
+	cp /lib/systemd/network/99-default.link "$root/lib/systemd/network/"
+
+	make -C "$TOP" -s install DESTDIR="$root" PREFIX=/usr UDEVDIR=/lib/udev >/dev/null
+	copy_libs "$root" "$root/usr/sbin/vio"
+	systemd-hwdb --root="$root" update
+	echo "$GUEST_MACHINE_ID" >"$root/etc/machine-id"
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+	echo 'root:x:0:' >"$root/etc/group"
+
+	mkdir -p "$root/vio-tests"
+	cp "$TOP"/tests/vm/guest/*.sh "$root/vio-tests/"
+	cp -a "$TOP/conf" "$root/vio-tests/conf"
+	cat >"$root/init" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin SYSTEMD_PAGER=cat SYSTEMD_COLORS=0
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+test=$(sed -n 's/.*vio\.test=\([a-z0-9-]*\).*/\1/p' /proc/cmdline)
+echo "=== VIO-GUEST test=$test kernel=$(uname -r) uptime=$(cut -d' ' -f1 /proc/uptime)"
+sh /vio-tests/"$test".sh 2>&1
+echo "=== VIO-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
+poweroff -f
+EOF
+	chmod +x "$root/init"
+	(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 >"$OUTDIR/guest.cpio.gz"
+}
+
+NVME_ARGS=(-device intel-iommu
+	-device pcie-root-port,id=rp0,bus=pcie.0,chassis=1
+	-device nvme-subsys,id=subsys0
+	-device nvme,serial=deadbeef,bus=rp0,subsys=subsys0,sriov_max_vfs=4,sriov_vq_flexible=8,sriov_vi_flexible=4)
+
+# boot TEST [QEMU ARGS...]: runs the guest script TEST; its console goes to $OUTDIR/TEST.log.
+# With $QMP_HOOK set, that function runs in the background with the QMP socket path.
+boot() {
+	local test=$1 log=$OUTDIR/$1.log qmp=$OUTDIR/$1.qmp rc=0 hook_pid=
+	shift
+	rm -f "$qmp"
+	: >"$log"
+	if [ -n "${QMP_HOOK:-}" ]; then
+		"$QMP_HOOK" "$qmp" "$log" &
+		hook_pid=$!
+	fi
+	timeout "${VIO_LAB_TIMEOUT:-300}" qemu-system-x86_64 -machine q35 -accel tcg -cpu max \
+		-m 1024 -smp 2 -nographic -no-reboot -nodefaults -serial stdio \
+		-qmp "unix:$qmp,server=on,wait=off" \
+		-kernel "$VMLINUZ" -initrd "$OUTDIR/guest.cpio.gz" \
+		-append "console=ttyS0 panic=-1 quiet loglevel=4 printk.devkmsg=on intel_iommu=on vio.test=$test" \
+		"$@" </dev/null >"$log" 2>&1 || rc=$?
+	[ -n "$hook_pid" ] && wait "$hook_pid" 2>/dev/null
+	return $rc
+}
+
+# qmp SOCKET JSON...: one QMP session sending each command in turn.
+qmp() {
+	local sock=$1
+	shift
+	{
+		echo '{"execute":"qmp_capabilities"}'
+		for c in "$@"; do
+			sleep 0.5
+			echo "$c"
+		done
+		sleep 1
+	} | socat - "UNIX-CONNECT:$sock"
+}
