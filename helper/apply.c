@@ -62,7 +62,20 @@ int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret)
 	int r;
 
 	snprintf(f.addr, sizeof(f.addr), "%s", pcidev_addr(pf));
+	if (pcidev_netdev(pf, f.ifname) < 0)
+		f.ifname[0] = '\0';
+	if (need_perm_mac && f.ifname[0])
+		f.has_perm_mac = netvf_perm_mac(f.ifname, f.perm_mac) >= 0;
+
 	r = pcidev_read_unsigned(pf, "sriov_totalvfs", &f.totalvfs);
+	if (r == -ENOENT && !pcidev_is_pci(pf)) {
+		/* netdevsim has sriov_numvfs only: the driver has the last word on the count. */
+		f.totalvfs = VF_INDEX_MAX;
+		f.kind_default = f.ifname[0] ? PF_KIND_NET : PF_KIND_DEV;
+		f.kind_source = "its interface";
+		*ret = f;
+		return 0;
+	}
 	if (r == -ENOENT)
 		return log_error_errno(r, "%s: not SR-IOV capable (no sriov_totalvfs)", f.addr);
 	if (r < 0)
@@ -70,11 +83,6 @@ int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret)
 	if (pcidev_read_hex(pf, "vendor", &f.vendor) < 0 ||
 	    pcidev_read_hex(pf, "device", &f.device) < 0 || pcidev_read_hex(pf, "class", &class) < 0)
 		return log_error_errno(EBADMSG, "%s: cannot read vendor, device and class", f.addr);
-
-	if (pcidev_netdev(pf, f.ifname) < 0)
-		f.ifname[0] = '\0';
-	if (need_perm_mac && f.ifname[0])
-		f.has_perm_mac = netvf_perm_mac(f.ifname, f.perm_mac) >= 0;
 
 	if (pcidev_hwdb(pf, "VIO_KIND", &kind) >= 0 && pf_kind_from_string(kind) >= 0) {
 		f.kind_default = pf_kind_from_string(kind);
@@ -199,10 +207,14 @@ int apply_pf(struct pcidev *pf, const struct apply_opts *o)
 		log_debug("%s: no driver bound yet, waiting for the bind event", facts.addr);
 		return EXIT_OK;
 	}
-	if (pcidev_read_unsigned(pf, "sriov_numvfs", &cur) < 0 ||
-	    pcidev_read_unsigned(pf, "sriov_drivers_autoprobe", &autoprobe) < 0)
-		return log_error_errno(EBADMSG, "%s: cannot read sriov_numvfs and sriov_drivers_autoprobe",
-				       facts.addr),
+	if (pcidev_read_unsigned(pf, "sriov_numvfs", &cur) < 0)
+		return log_error_errno(EBADMSG, "%s: cannot read sriov_numvfs", facts.addr),
+		       EXIT_DEVICE;
+	r = pcidev_read_unsigned(pf, "sriov_drivers_autoprobe", &autoprobe);
+	if (r == -ENOENT && !pcidev_is_pci(pf))
+		autoprobe = pc.autoprobe; /* VFs that are not PCI devices: nothing probes them */
+	else if (r < 0)
+		return log_error_errno(r, "%s: cannot read sriov_drivers_autoprobe: %m", facts.addr),
 		       EXIT_DEVICE;
 
 	/* Refuse before changing anything at all. */
@@ -364,7 +376,10 @@ static int apply_vf_index(struct pcidev *pf, struct pcidev *vf, unsigned index,
 	char where[64];
 	int r;
 
-	snprintf(where, sizeof(where), "%s vf %u (%s)", facts->addr, index, pcidev_addr(vf));
+	if (vf)
+		snprintf(where, sizeof(where), "%s vf %u (%s)", facts->addr, index, pcidev_addr(vf));
+	else
+		snprintf(where, sizeof(where), "%s vf %u", facts->addr, index);
 	if (index >= pc->vfs) {
 		log_debug("%s: past the policy's %u VFs, leaving it alone", where, pc->vfs);
 		return EXIT_OK;
@@ -379,6 +394,14 @@ static int apply_vf_index(struct pcidev *pf, struct pcidev *vf, unsigned index,
 			return EXIT_DEVICE; /* logged by netvf_apply, per attribute */
 	}
 
+	if (!vf) {
+		/* VFs that are not PCI devices (netdevsim): network settings are all there is. */
+		if (vc.set & (1u << VF_KEY_DRIVER))
+			return log_error_errno(ENODEV, "%s:%u: %s: driver = \"%s\", but the VF is not a PCI device",
+					       pc->policy->path, vc.line[VF_KEY_DRIVER], where, vc.driver),
+			       EXIT_POLICY;
+		return EXIT_OK;
+	}
 	r = vf_wanted_driver(pf, vf, pc, &vc, &want);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot find the VF's native driver: %m", where),
@@ -429,6 +452,10 @@ int apply_pf_and_vfs(struct pcidev *pf, const struct apply_opts *o)
 	for (unsigned i = 0; i < n; i++) {
 		_cleanup_(pcidev_unrefp) struct pcidev *vf = NULL;
 
+		if (!pcidev_is_pci(pf)) {
+			ex = exit_worst(ex, apply_vf_index(pf, NULL, i, o, &pc, &facts));
+			continue;
+		}
 		if (pcidev_virtfn(pf, i, &vf) < 0) {
 			log_error("%s: vf %u has no virtfn%u link", facts.addr, i, i);
 			ex = exit_worst(ex, EXIT_DEVICE);

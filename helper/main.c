@@ -89,21 +89,9 @@ static int parse_argv(int argc, char *argv[])
 	return 1;
 }
 
-/* A device named by a person: what pcidev_from_arg() takes, or an interface name. */
-static int device_from_user(const char *arg, struct pcidev **ret)
-{
-	char path[PATH_MAX];
-	int r = pcidev_from_arg(arg, ret);
-
-	if (r != -EINVAL || !ifname_valid(arg))
-		return r;
-	snprintf(path, sizeof(path), "/sys/class/net/%s/device", arg);
-	return pcidev_from_arg(path, ret);
-}
-
 static int open_device(const char *arg, bool user, struct pcidev **ret)
 {
-	int r = user ? device_from_user(arg, ret) : pcidev_from_arg(arg, ret);
+	int r = user ? pcidev_from_user(arg, ret) : pcidev_from_arg(arg, ret);
 
 	if (r == -EINVAL)
 		log_error("'%s': not a PCI address (05:00.0, 0000:05:00.0)%s or a /sys path of a PCI device",
@@ -112,6 +100,8 @@ static int open_device(const char *arg, bool user, struct pcidev **ret)
 		log_error("'%s': no such PCI device", arg);
 	else if (r == -EMEDIUMTYPE)
 		log_error("'%s': not a PCI device", arg);
+	else if (r == -ENXIO)
+		log_error("'%s': no such PCI device or network interface", arg);
 	else if (r < 0)
 		log_error_errno(r, "'%s': cannot open device: %m", arg);
 	return r;

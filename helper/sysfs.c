@@ -23,7 +23,8 @@ DEFINE_POINTER_CLEANUP(struct udev_hwdb, udev_hwdb_unref)
 
 struct pcidev {
 	struct udev_device *dev;
-	char addr[PCI_ADDR_MAX];
+	char addr[32]; /* PCI address; the sysname for SR-IOV devices on other buses */
+	bool pci;
 };
 
 static struct udev *udev_ctx(void)
@@ -41,13 +42,15 @@ static void closedirp(DIR **d)
 		closedir(*d);
 }
 
-static int pcidev_wrap(struct udev_device *dev, struct pcidev **ret)
+/* Takes dev. allow_other: also a device of another bus that has sriov_numvfs (netdevsim). */
+static int pcidev_wrap(struct udev_device *dev, bool allow_other, struct pcidev **ret)
 {
+	const char *ss = udev_device_get_subsystem(dev), *name = udev_device_get_sysname(dev);
+	bool pci = ss && streq(ss, "pci") && pci_addr_normalize(name, (char[PCI_ADDR_MAX]){}) >= 0;
 	struct pcidev *d;
-	const char *ss = udev_device_get_subsystem(dev);
 
-	if (!ss || !streq(ss, "pci") ||
-	    pci_addr_normalize(udev_device_get_sysname(dev), (char[PCI_ADDR_MAX]){}) < 0) {
+	if (!pci && !(allow_other && name && strlen(name) < sizeof(d->addr) &&
+		      udev_device_get_sysattr_value(dev, "sriov_numvfs"))) {
 		udev_device_unref(dev);
 		return -EMEDIUMTYPE;
 	}
@@ -57,9 +60,15 @@ static int pcidev_wrap(struct udev_device *dev, struct pcidev **ret)
 		return -ENOMEM;
 	}
 	d->dev = dev;
-	snprintf(d->addr, sizeof(d->addr), "%s", udev_device_get_sysname(dev));
+	d->pci = pci;
+	snprintf(d->addr, sizeof(d->addr), "%s", name);
 	*ret = d;
 	return 0;
+}
+
+bool pcidev_is_pci(const struct pcidev *d)
+{
+	return d->pci;
 }
 
 int pcidev_from_addr(const char *addr, struct pcidev **ret)
@@ -71,27 +80,46 @@ int pcidev_from_addr(const char *addr, struct pcidev **ret)
 	dev = udev_device_new_from_subsystem_sysname(udev_ctx(), "pci", addr);
 	if (!dev)
 		return errno == ENOMEM ? -ENOMEM : -ENODEV;
-	return pcidev_wrap(dev, ret);
+	return pcidev_wrap(dev, false, ret);
+}
+
+static int from_syspath(const char *path, bool allow_other, struct pcidev **ret)
+{
+	struct udev_device *dev;
+
+	/* Only sysfs paths, and none that climb out of a directory. */
+	if (!strneq(path, "/sys/", 5) || strstr(path, "/..") || strstr(path, "/./") ||
+	    strlen(path) >= PATH_MAX)
+		return -EINVAL;
+	if (!udev_ctx())
+		return -ENOMEM;
+	dev = udev_device_new_from_syspath(udev_ctx(), path);
+	if (!dev)
+		return errno == ENOMEM ? -ENOMEM : -ENODEV;
+	return pcidev_wrap(dev, allow_other, ret);
 }
 
 int pcidev_from_arg(const char *arg, struct pcidev **ret)
 {
 	char addr[PCI_ADDR_MAX];
-	struct udev_device *dev;
 
 	if (pci_addr_normalize(arg, addr) >= 0)
 		return pcidev_from_addr(addr, ret);
+	return from_syspath(arg, false, ret);
+}
 
-	/* Only sysfs paths, and none that climb out of a directory. */
-	if (!strneq(arg, "/sys/", 5) || strstr(arg, "/..") || strstr(arg, "/./") ||
-	    strlen(arg) >= PATH_MAX)
-		return -EINVAL;
-	if (!udev_ctx())
-		return -ENOMEM;
-	dev = udev_device_new_from_syspath(udev_ctx(), arg);
-	if (!dev)
-		return errno == ENOMEM ? -ENOMEM : -ENODEV;
-	return pcidev_wrap(dev, ret);
+int pcidev_from_user(const char *arg, struct pcidev **ret)
+{
+	char path[PATH_MAX];
+	int r;
+
+	r = pcidev_from_arg(arg, ret);
+	if (r != -EINVAL || !ifname_valid(arg))
+		return r;
+	/* An interface name: its device, which may sit on another bus (netdevsim). */
+	snprintf(path, sizeof(path), "/sys/class/net/%s/device", arg);
+	r = from_syspath(path, true, ret);
+	return r == -ENODEV ? -ENXIO : r;
 }
 
 struct pcidev *pcidev_unref(struct pcidev *d)
@@ -274,10 +302,23 @@ int pcidev_physfn(const struct pcidev *vf, struct pcidev **ret_pf, unsigned *ret
 	return -ENOENT;
 }
 
+/* A representor (switchdev mode) names its port "pf0vf1", "c1pf0vf1", "pf0sf1" or "pf0";
+ * the uplink "p0" or nothing at all (legacy drivers do not implement phys_port_name). */
+static bool is_representor(const char *netdir, const char *ifname)
+{
+	_cleanup_free_ char *port = NULL;
+	char p[PATH_MAX];
+
+	if (snprintf(p, sizeof(p), "%s/%s/phys_port_name", netdir, ifname) >= (int)sizeof(p) ||
+	    read_one_line(p, &port) < 0)
+		return false;
+	return strneq(port, "pf", 2) || (port[0] == 'c' && port[1] >= '0' && port[1] <= '9');
+}
+
 int pcidev_netdev(const struct pcidev *d, char ret[static 16])
 {
 	_cleanup_(closedirp) DIR *dir = NULL;
-	char p[PATH_MAX];
+	char p[PATH_MAX], best[16] = "";
 	struct dirent *de;
 	int r = path_of(d, "net", p);
 
@@ -287,14 +328,16 @@ int pcidev_netdev(const struct pcidev *d, char ret[static 16])
 	if (!dir)
 		return neg_errno();
 	while ((de = readdir(dir))) {
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' || !ifname_valid(de->d_name) || is_representor(p, de->d_name))
 			continue;
-		if (!ifname_valid(de->d_name))
-			return -EBADMSG;
-		memcpy(ret, de->d_name, strlen(de->d_name) + 1); /* < 16: checked above */
-		return 0;
+		/* Several uplinks (rare): the first by name, so the choice is stable. */
+		if (!best[0] || strcmp(de->d_name, best) < 0)
+			memcpy(best, de->d_name, strlen(de->d_name) + 1); /* < 16: checked */
 	}
-	return -ENOENT;
+	if (!best[0])
+		return -ENOENT;
+	memcpy(ret, best, sizeof(best));
+	return 0;
 }
 
 int pcidev_iommu_group(const struct pcidev *d, unsigned *ret)
@@ -465,7 +508,7 @@ int pcidev_foreach_pf(int (*fn)(struct pcidev *pf, void *userdata), void *userda
 		struct udev_device *dev;
 
 		dev = udev_device_new_from_syspath(udev_ctx(), udev_list_entry_get_name(it));
-		if (!dev || pcidev_wrap(dev, &d) < 0 || !pcidev_has_attr(d, "sriov_totalvfs"))
+		if (!dev || pcidev_wrap(dev, false, &d) < 0 || !pcidev_has_attr(d, "sriov_totalvfs"))
 			continue;
 		r = fn(d, userdata);
 		if (r < 0 && ret == 0)

@@ -12,6 +12,10 @@ struct pcidev;
  * -ENODEV when there is no such device, -EMEDIUMTYPE when it is not a PCI device. */
 int pcidev_from_arg(const char *arg, struct pcidev **ret);
 int pcidev_from_addr(const char *addr, struct pcidev **ret);
+/* What a person may name: the above, or a network interface, whose device may also be an
+ * SR-IOV device on another bus (netdevsim). -ENXIO: no such interface. */
+int pcidev_from_user(const char *arg, struct pcidev **ret);
+bool pcidev_is_pci(const struct pcidev *d);
 struct pcidev *pcidev_unref(struct pcidev *d);
 DEFINE_POINTER_CLEANUP(struct pcidev, pcidev_unref)
 

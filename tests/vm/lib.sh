@@ -67,7 +67,7 @@ build_image() {
 	cp "$KROOT/lib/modules/$KV"/modules.{order,builtin,builtin.modinfo} "$root/lib/modules/$KV/"
 	depmod -b "$root" "$KV"
 
-	copy_bin "$root" /lib/systemd/systemd-udevd /bin/udevadm /bin/ip /usr/sbin/nvme \
+	copy_bin "$root" /lib/systemd/systemd-udevd /bin/udevadm /bin/ip /sbin/devlink /usr/sbin/nvme /usr/bin/jq \
 		/usr/bin/socat
 	# Loaded by vio with dlopen(), so ldd does not name them.
 	copy_bin "$root" /lib/x86_64-linux-gnu/libkmod.so.2 /lib/x86_64-linux-gnu/libcrypto.so.3
@@ -109,6 +109,7 @@ EOF
 	(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 >"$OUTDIR/guest.cpio.gz"
 }
 
+# shellcheck disable=SC2034,SC2054 # used by run.sh; commas are QEMU syntax
 NVME_ARGS=(-device intel-iommu
 	-device pcie-root-port,id=rp0,bus=pcie.0,chassis=1
 	-device nvme-subsys,id=subsys0

@@ -14,7 +14,20 @@ if [ "${1:-}" = --demo ]; then
 	shift
 fi
 tests=("$@")
-[ ${#tests[@]} -gt 0 ] || tests=(nvme)
+[ ${#tests[@]} -gt 0 ] || tests=(nvme netdevsim hotplug)
+
+# The host's half of the hotplug test: when the guest is ready, plug an NVMe SR-IOV PF in.
+hotplug_hook() { # QMP_SOCKET SERIAL_LOG
+	local i
+	for i in $(seq 1 600); do
+		grep -q '^VIO-READY-HOTPLUG' "$2" 2>/dev/null && break
+		sleep 0.2
+	done
+	qmp "$1" '{"execute":"device_add","arguments":{"driver":"nvme","id":"hot0","bus":"rp1","serial":"cafe0001","subsys":"subsys1","sriov_max_vfs":4,"sriov_vq_flexible":8,"sriov_vi_flexible":4}}' >"$OUTDIR/hotplug.qmp.log" 2>&1
+}
+HOTPLUG_ARGS=(-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
+	-device pcie-root-port,id=rp1,bus=pcie.0,chassis=2,slot=2
+	-device nvme-subsys,id=subsys1)
 
 t0=$(date +%s)
 build_image
@@ -24,8 +37,13 @@ passed=0 failed=0
 for t in "${tests[@]}"; do
 	t1=$(date +%s)
 	args=()
+	QMP_HOOK=
 	case $t in
 	nvme | demo) args=("${NVME_ARGS[@]}") ;;
+	hotplug)
+		args=("${NVME_ARGS[@]}" "${HOTPLUG_ARGS[@]}")
+		QMP_HOOK=hotplug_hook
+		;;
 	esac
 	rc=0
 	boot "$t" "${args[@]}" || rc=$?
@@ -36,6 +54,19 @@ for t in "${tests[@]}"; do
 		echo "VIO-FAIL $t: the guest did not finish (qemu exit $rc)" >>"$log"
 		f=$((f + 1))
 	fi
+	# Generated MACs, recomputed here with openssl as vio.conf(5) documents.
+	while read -r _ id idx mac; do
+		want=$(printf 'vio-vf-mac %s %u' "$id" "$idx" |
+			openssl dgst -sha256 -mac HMAC -macopt "key:$GUEST_MACHINE_ID" -r |
+			sed -E 's/^(..)(..)(..)(..)(..).*/02:\1:\2:\3:\4:\5/')
+		if [ "$mac" = "$want" ]; then
+			echo "VIO-PASS host: $id vf $idx mac $mac = openssl" >>"$log"
+			p=$((p + 1))
+		else
+			echo "VIO-FAIL host: $id vf $idx mac $mac, openssl says $want" >>"$log"
+			f=$((f + 1))
+		fi
+	done < <(grep '^VIO-MAC ' "$log" | tr -d '\r')
 	passed=$((passed + p)) failed=$((failed + f))
 	echo "vm: $t: $p passed, $f failed in $(($(date +%s) - t1)) s"
 	grep -E '^VIO-(PASS|FAIL)' "$log" | sed 's/^/  /'

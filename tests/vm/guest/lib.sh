@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck shell=dash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Guest side of the lab (busybox sh): checks print "VIO-PASS name" or "VIO-FAIL name: why",
 # which tests/vm/run.sh counts on the host.
@@ -65,10 +66,10 @@ drv() { # ADDR -> bound driver or "none"
 # PF's flexible resources are handed to the secondary controllers, and a lab-only udev rule
 # (59-, before vio's 60-) brings each VF's controller online when the VF appears.
 prepare_qemu_nvme() {
-	local pf=$1 ctrl sc
+	local pf="$1" ctrl sc
 	modprobe nvme
 	sleep 1
-	ctrl=/dev/$(ls "/sys/bus/pci/devices/$pf/nvme")
+	ctrl=/dev/$(basename "$(find "/sys/bus/pci/devices/$pf/nvme/" -mindepth 1 -maxdepth 1 | head -1)")
 	nvme virt-mgmt "$ctrl" -c 0 -r 1 -a 1 -n 0 >/dev/null
 	nvme virt-mgmt "$ctrl" -c 0 -r 0 -a 1 -n 0 >/dev/null
 	echo 1 >"/sys/bus/pci/devices/$pf/reset"
@@ -86,10 +87,10 @@ RULE
 # nvme-online VF: VF n of the PF at function 0 is secondary controller n+1 (offset 1, stride 1).
 # Disabling VFs takes their resources back, so assign them again each time, then online.
 nvme_online() {
-	local vf=$1 fn pf ctrl
+	local vf="$1" fn pf ctrl
 	fn=${vf##*.}
 	pf=${vf%:*}:00.0
-	ctrl=/dev/$(ls "/sys/bus/pci/devices/$pf/nvme" 2>/dev/null | head -1)
+	ctrl=/dev/$(basename "$(find "/sys/bus/pci/devices/$pf/nvme/" -mindepth 1 -maxdepth 1 | head -1)")
 	nvme virt-mgmt "$ctrl" -c "$fn" -r 1 -a 8 -n 1 >/dev/null 2>&1
 	nvme virt-mgmt "$ctrl" -c "$fn" -r 0 -a 8 -n 2 >/dev/null 2>&1
 	nvme virt-mgmt "$ctrl" -c "$fn" -r 0 -a 9 -n 0 >/dev/null 2>&1 || true

@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck shell=dash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Scenarios 1-4, 7 and 8 on QEMU's NVMe SR-IOV PF behind intel-iommu, with real udevd running
 # vio's installed rules: coldplug, re-trigger, count change, VFs in use, a broken policy, and
@@ -31,7 +32,7 @@ check "1 coldplug: vf0 bound to pci-stub" pci-stub "$(drv "$VF0")"
 check "1 coldplug: vf1 bound to vfio-pci" vfio-pci "$(drv "$VF1")"
 check "1 coldplug: vf2 bound to its native driver nvme" nvme "$(drv "$VF2")"
 check "1 coldplug: vio loaded vfio-pci" yes "$(grep -q '^vfio_pci ' /proc/modules && echo yes || echo no)"
-G=$(basename "$(readlink /sys/bus/pci/devices/$VF1/iommu_group)")
+G=$(basename "$(readlink "/sys/bus/pci/devices/$VF1/iommu_group")")
 check "1 coldplug: /dev/vfio/$G for vf1" yes "$([ -c /dev/vfio/$G ] && echo yes || echo no)"
 check_log "1 coldplug: vio logged the count" "vio\[[0-9]+\]: 0000:01:00.0: sriov_numvfs 0 -> 3"
 check_log "1 coldplug: vio logged the bind" "vio\[[0-9]+\]: 0000:01:00.0 vf 1 \(0000:01:00.2\): bound to vfio-pci"
@@ -59,7 +60,7 @@ check "3 count change: vf1 vfio-pci again" vfio-pci "$(drv "$VF1")"
 log_since_mark | grep 'vio\[' | sed 's/^/  log: /'
 
 echo "--- 4 VF1's vfio group held open: refused; force: done (uptime $(cut -d" " -f1 /proc/uptime))"
-G=$(basename "$(readlink /sys/bus/pci/devices/$VF1/iommu_group)")
+G=$(basename "$(readlink "/sys/bus/pci/devices/$VF1/iommu_group")")
 sh -c "exec 3<>/dev/vfio/$G; exec sleep 600" &
 HOLD=$!
 sleep 1
