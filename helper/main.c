@@ -10,6 +10,7 @@
 #include "shared/log.h"
 #include "shared/util.h"
 #include "apply.h"
+#include "list.h"
 #include "netvf.h"
 #include "policy.h"
 #include "sysfs.h"
@@ -21,6 +22,7 @@
 #define MAX_POLICY_DIRS 16
 
 static bool arg_dry_run;
+static bool arg_json;
 static const char *arg_dirs[MAX_POLICY_DIRS + 1];
 static unsigned arg_n_dirs;
 
@@ -32,6 +34,7 @@ static void help(void)
 	       "/usr/lib/vio.d, /run/vio.d and /etc/vio.d says. See vio(8), vio.conf(5).\n"
 	       "\n"
 	       "Commands:\n"
+	       "  list [--json]      every SR-IOV PF and its VFs, with the policy that applies\n"
 	       "  apply [DEVICE...]  make PFs and their VFs match the policy now (default: all)\n"
 	       "  mac PF N           print the MAC that VF N of PF gets when the policy gives none\n"
 	       "  pf DEVICE          handle a PF event (run by udev)\n"
@@ -42,6 +45,7 @@ static void help(void)
 	       "\n"
 	       "Options:\n"
 	       "  -n --dry-run         print what would be written, write nothing\n"
+	       "  -j --json            list: JSON output\n"
 	       "  -P --policy-dir=DIR  read policy from DIR instead (may be repeated)\n"
 	       "  -v --verbose         log debug messages too\n"
 	       "  -h --help            show this help\n"
@@ -56,6 +60,7 @@ static int parse_argv(int argc, char *argv[])
 {
 	static const struct option options[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "policy-dir", required_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -64,10 +69,13 @@ static int parse_argv(int argc, char *argv[])
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "nP:vh", options, NULL)) >= 0)
+	while ((c = getopt_long(argc, argv, "njP:vh", options, NULL)) >= 0)
 		switch (c) {
 		case 'n':
 			arg_dry_run = true;
+			break;
+		case 'j':
+			arg_json = true;
 			break;
 		case 'P':
 			if (arg_n_dirs >= MAX_POLICY_DIRS)
@@ -169,6 +177,22 @@ static int cmd_apply(int argc, char *argv[])
 	return ex;
 }
 
+static int cmd_list(int argc, char *argv[] _unused_)
+{
+	struct policy_set set = {};
+	int ex;
+
+	if (argc != 1) {
+		log_error("list: takes no arguments");
+		return EXIT_USAGE;
+	}
+	if (load_policy(&set) < 0)
+		return EXIT_USAGE;
+	ex = list_run(&set, arg_json);
+	policy_set_done(&set);
+	return ex;
+}
+
 static int cmd_mac(int argc, char *argv[])
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
@@ -209,6 +233,7 @@ int main(int argc, char *argv[])
 		int (*fn)(int argc, char *argv[]);
 	} cmds[] = {
 		{ "apply", cmd_apply },
+		{ "list", cmd_list },
 		{ "mac", cmd_mac },
 	};
 	int r;

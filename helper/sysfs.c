@@ -497,7 +497,8 @@ int pcidev_foreach_pf(int (*fn)(struct pcidev *pf, void *userdata), void *userda
 	e = udev_enumerate_new(udev_ctx());
 	if (!e)
 		return -ENOMEM;
-	r = udev_enumerate_add_match_subsystem(e, "pci");
+	/* PCI PFs, and SR-IOV devices on other buses (netdevsim), which have sriov_numvfs too. */
+	r = udev_enumerate_add_match_sysattr(e, "sriov_numvfs", NULL);
 	if (r >= 0)
 		r = udev_enumerate_scan_devices(e);
 	if (r < 0)
@@ -508,7 +509,9 @@ int pcidev_foreach_pf(int (*fn)(struct pcidev *pf, void *userdata), void *userda
 		struct udev_device *dev;
 
 		dev = udev_device_new_from_syspath(udev_ctx(), udev_list_entry_get_name(it));
-		if (!dev || pcidev_wrap(dev, false, &d) < 0 || !pcidev_has_attr(d, "sriov_totalvfs"))
+		if (!dev || pcidev_wrap(dev, true, &d) < 0)
+			continue;
+		if (d->pci && !pcidev_has_attr(d, "sriov_totalvfs"))
 			continue;
 		r = fn(d, userdata);
 		if (r < 0 && ret == 0)

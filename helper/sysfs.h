@@ -46,7 +46,8 @@ int pcidev_unbind(const struct pcidev *d, const char *driver);
 /* A property of the device's modalias in udev's hwdb (VIO_KIND, VIO_VF_DRIVER). */
 int pcidev_hwdb(const struct pcidev *d, const char *key, char **ret);
 
-/* Calls fn for every PCI device that has sriov_totalvfs. */
+/* Calls fn for every SR-IOV PF: PCI devices with sriov_totalvfs, others with sriov_numvfs,
+ * in the order of their sysfs paths. */
 int pcidev_foreach_pf(int (*fn)(struct pcidev *pf, void *userdata), void *userdata);
 
 /* Reads net attributes of an interface: /sys/class/net/IF/ATTR. */

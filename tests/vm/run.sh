@@ -8,23 +8,22 @@ cd "$(dirname "$0")/../.."
 bash tests/vm/setup.sh
 . tests/vm/lib.sh
 
-demo=0
-if [ "${1:-}" = --demo ]; then
-	demo=1
-	shift
-fi
 tests=("$@")
+if [ "${1:-}" = --demo ]; then
+	tests=(demo)
+fi
 [ ${#tests[@]} -gt 0 ] || tests=(nvme netdevsim hotplug)
 
 # The host's half of the hotplug test: when the guest is ready, plug an NVMe SR-IOV PF in.
 hotplug_hook() { # QMP_SOCKET SERIAL_LOG
-	local i
-	for i in $(seq 1 600); do
+	local _
+	for _ in $(seq 1 600); do
 		grep -q '^VIO-READY-HOTPLUG' "$2" 2>/dev/null && break
 		sleep 0.2
 	done
 	qmp "$1" '{"execute":"device_add","arguments":{"driver":"nvme","id":"hot0","bus":"rp1","serial":"cafe0001","subsys":"subsys1","sriov_max_vfs":4,"sriov_vq_flexible":8,"sriov_vi_flexible":4}}' >"$OUTDIR/hotplug.qmp.log" 2>&1
 }
+# shellcheck disable=SC2054 # commas are QEMU syntax
 HOTPLUG_ARGS=(-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
 	-device pcie-root-port,id=rp1,bus=pcie.0,chassis=2,slot=2
 	-device nvme-subsys,id=subsys1)
@@ -68,6 +67,9 @@ for t in "${tests[@]}"; do
 		fi
 	done < <(grep '^VIO-MAC ' "$log" | tr -d '\r')
 	passed=$((passed + p)) failed=$((failed + f))
+	if [ "$t" = demo ]; then
+		sed -n '/^VIO-DEMO-BEGIN/,/^VIO-DEMO-END/p' "$log" | sed '1d;$d' | grep -v '^VIO-' | tr -d '\r'
+	fi
 	echo "vm: $t: $p passed, $f failed in $(($(date +%s) - t1)) s"
 	grep -E '^VIO-(PASS|FAIL)' "$log" | sed 's/^/  /'
 	if [ "$f" -gt 0 ]; then

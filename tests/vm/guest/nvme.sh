@@ -33,7 +33,7 @@ check "1 coldplug: vf1 bound to vfio-pci" vfio-pci "$(drv "$VF1")"
 check "1 coldplug: vf2 bound to its native driver nvme" nvme "$(drv "$VF2")"
 check "1 coldplug: vio loaded vfio-pci" yes "$(grep -q '^vfio_pci ' /proc/modules && echo yes || echo no)"
 G=$(basename "$(readlink "/sys/bus/pci/devices/$VF1/iommu_group")")
-check "1 coldplug: /dev/vfio/$G for vf1" yes "$([ -c /dev/vfio/$G ] && echo yes || echo no)"
+check "1 coldplug: /dev/vfio/$G for vf1" yes "$([ -c "/dev/vfio/$G" ] && echo yes || echo no)"
 check_log "1 coldplug: vio logged the count" "vio\[[0-9]+\]: 0000:01:00.0: sriov_numvfs 0 -> 3"
 check_log "1 coldplug: vio logged the bind" "vio\[[0-9]+\]: 0000:01:00.0 vf 1 \(0000:01:00.2\): bound to vfio-pci"
 log_since_mark | grep 'vio\[' | sed 's/^/  log: /'

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vio list: every SR-IOV PF and its VFs as the kernel has them, with the policy that applies. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shared/log.h"
+#include "apply.h"
+#include "list.h"
+#include "netlink.h"
+#include "sysfs.h"
+
+struct vf_row {
+	unsigned index;
+	char addr[PCI_ADDR_MAX];
+	char *driver;
+	int iommu;           /* -1: none */
+	const struct vf_state *net; /* NULL: no PF netdev, or not reported */
+};
+
+struct pf_row {
+	const char *addr;
+	const char *netdev; /* NULL: none */
+	const char *kind;
+	char *driver;
+	int iommu;
+	unsigned numvfs, totalvfs;
+	int autoprobe; /* -1: no such attribute */
+	const char *policy;
+	struct vf_row *vfs;
+	unsigned n_vfs;
+};
+
+struct list_ctx {
+	const struct policy_set *policies;
+	bool json;
+	unsigned n;
+	int status;
+};
+
+static void json_str(const char *s)
+{
+	if (!s) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void json_int(int v)
+{
+	if (v < 0)
+		fputs("null", stdout);
+	else
+		printf("%d", v);
+}
+
+static void json_bool(int v)
+{
+	fputs(v < 0 ? "null" : v ? "true" : "false", stdout);
+}
+
+static const char *dash(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+static void print_json(const struct pf_row *pf, bool first)
+{
+	printf("%s\n    {\"address\": ", first ? "" : ",");
+	json_str(pf->addr);
+	fputs(", \"netdev\": ", stdout);
+	json_str(pf->netdev);
+	fputs(", \"kind\": ", stdout);
+	json_str(pf->kind);
+	fputs(", \"driver\": ", stdout);
+	json_str(pf->driver);
+	fputs(", \"iommu_group\": ", stdout);
+	json_int(pf->iommu);
+	printf(", \"numvfs\": %u, \"totalvfs\": %u, \"autoprobe\": ", pf->numvfs, pf->totalvfs);
+	json_bool(pf->autoprobe);
+	fputs(", \"policy\": ", stdout);
+	json_str(pf->policy);
+	fputs(", \"vfs\": [", stdout);
+	for (unsigned i = 0; i < pf->n_vfs; i++) {
+		const struct vf_row *v = &pf->vfs[i];
+		char mac[MAC_STR_MAX];
+
+		printf("%s\n      {\"index\": %u, \"address\": ", i ? "," : "", v->index);
+		json_str(v->addr[0] ? v->addr : NULL);
+		fputs(", \"driver\": ", stdout);
+		json_str(v->driver);
+		fputs(", \"iommu_group\": ", stdout);
+		json_int(v->iommu);
+		fputs(", \"mac\": ", stdout);
+		json_str(v->net ? mac_format(v->net->mac, mac) : NULL);
+		fputs(", \"vlan\": ", stdout);
+		json_int(v->net ? (int)v->net->vlan : -1);
+		fputs(", \"qos\": ", stdout);
+		json_int(v->net ? (int)v->net->qos : -1);
+		fputs(", \"vlan_proto\": ", stdout);
+		json_str(!v->net ? NULL : v->net->proto_8021ad ? "802.1ad" : "802.1Q");
+		fputs(", \"link_state\": ", stdout);
+		json_str(v->net ? vf_link_state_to_string(v->net->link_state) : NULL);
+		fputs(", \"trust\": ", stdout);
+		json_bool(v->net ? v->net->trust : -1);
+		fputs(", \"spoofchk\": ", stdout);
+		json_bool(v->net ? v->net->spoofchk : -1);
+		putchar('}');
+	}
+	fputs(pf->n_vfs ? "\n    ]}" : "]}", stdout);
+}
+
+static void print_table(const struct pf_row *pf)
+{
+	char vfs[32], iommu[16];
+
+	snprintf(vfs, sizeof(vfs), "%u/%u", pf->numvfs, pf->totalvfs);
+	snprintf(iommu, sizeof(iommu), "%d", pf->iommu);
+	printf("%-13s %-15s %-4s %-12s %-5s %-7s %-9s %s\n", pf->addr, dash(pf->netdev), pf->kind,
+	       dash(pf->driver), pf->iommu < 0 ? "-" : iommu, vfs,
+	       pf->autoprobe < 0 ? "-" : pf->autoprobe ? "on" : "off", dash(pf->policy));
+	for (unsigned i = 0; i < pf->n_vfs; i++) {
+		const struct vf_row *v = &pf->vfs[i];
+		char mac[MAC_STR_MAX], vlan[32] = "-", vi[16] = "-";
+
+		if (v->iommu >= 0)
+			snprintf(vi, sizeof(vi), "%d", v->iommu);
+		if (v->net && v->net->vlan)
+			snprintf(vlan, sizeof(vlan), "%u/%u%s", v->net->vlan, v->net->qos,
+				 v->net->proto_8021ad ? "/ad" : "");
+		printf("  vf%-4u %-13s %-12s %-5s %-17s %-10s %-7s %-5s %s\n", v->index,
+		       dash(v->addr), dash(v->driver), vi, v->net ? mac_format(v->net->mac, mac) : "-",
+		       vlan, v->net ? dash(vf_link_state_to_string(v->net->link_state)) : "-",
+		       !v->net || v->net->trust < 0 ? "-" : v->net->trust ? "on" : "off",
+		       !v->net || v->net->spoofchk < 0 ? "-" : v->net->spoofchk ? "on" : "off");
+	}
+}
+
+static int list_one(struct pcidev *pf, void *userdata)
+{
+	struct list_ctx *ctx = userdata;
+	struct link_state ls = {};
+	struct pf_facts facts;
+	const struct policy *p = NULL;
+	struct pf_row row = { .addr = pcidev_addr(pf), .iommu = -1, .autoprobe = -1 };
+	unsigned g, a, n_vf_rows;
+
+	if (pf_facts_read(pf, policy_set_needs_perm_mac(ctx->policies), &facts) < 0) {
+		ctx->status = exit_worst(ctx->status, EXIT_DEVICE);
+		return 0;
+	}
+	if (policy_find(ctx->policies, &facts, &p) < 0)
+		ctx->status = exit_worst(ctx->status, EXIT_POLICY);
+	row.policy = p ? p->path : NULL;
+	row.kind = pf_kind_to_string(p && (p->set & (1u << PF_KEY_KIND)) ? p->kind : facts.kind_default);
+	row.netdev = facts.ifname[0] ? facts.ifname : NULL;
+	(void)pcidev_driver(pf, &row.driver);
+	if (pcidev_iommu_group(pf, &g) >= 0)
+		row.iommu = (int)g;
+	(void)pcidev_read_unsigned(pf, "sriov_numvfs", &row.numvfs);
+	row.totalvfs = facts.totalvfs == VF_INDEX_MAX ? row.numvfs : facts.totalvfs;
+	if (pcidev_read_unsigned(pf, "sriov_drivers_autoprobe", &a) >= 0)
+		row.autoprobe = a;
+	/* VF network settings: one RTM_GETLINK for the PF, where the PF has a netdev here. */
+	if (row.netdev) {
+		_cleanup_free_ char *v = NULL;
+		unsigned idx;
+
+		if (netdev_read(row.netdev, "ifindex", &v) >= 0 &&
+		    parse_unsigned(v, INT32_MAX, &idx) >= 0 && idx > 0)
+			(void)netlink_link_get((int)idx, &ls);
+	}
+
+	n_vf_rows = row.numvfs;
+	row.vfs = calloc(n_vf_rows ?: 1, sizeof(*row.vfs));
+	if (!row.vfs) {
+		free(row.driver);
+		link_state_done(&ls);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < n_vf_rows; i++) {
+		_cleanup_(pcidev_unrefp) struct pcidev *vf = NULL;
+		struct vf_row *v = &row.vfs[row.n_vfs++];
+
+		v->index = i;
+		v->iommu = -1;
+		if (pcidev_is_pci(pf) && pcidev_virtfn(pf, i, &vf) >= 0) {
+			snprintf(v->addr, sizeof(v->addr), "%s", pcidev_addr(vf));
+			(void)pcidev_driver(vf, &v->driver);
+			if (pcidev_iommu_group(vf, &g) >= 0)
+				v->iommu = (int)g;
+		}
+		if (i < ls.n_vfs && ls.vfs[i].present)
+			v->net = &ls.vfs[i];
+	}
+
+	if (ctx->json)
+		print_json(&row, ctx->n == 0);
+	else
+		print_table(&row);
+	ctx->n++;
+
+	for (unsigned i = 0; i < row.n_vfs; i++)
+		free(row.vfs[i].driver);
+	free(row.vfs);
+	free(row.driver);
+	link_state_done(&ls);
+	return 0;
+}
+
+int list_run(const struct policy_set *policies, bool json)
+{
+	struct list_ctx ctx = { .policies = policies, .json = json };
+	int r;
+
+	if (json)
+		fputs("{\"version\": 1, \"pfs\": [", stdout);
+	else
+		printf("%-13s %-15s %-4s %-12s %-5s %-7s %-9s %s\n"
+		       "  %-6s %-13s %-12s %-5s %-17s %-10s %-7s %-5s %s\n",
+		       "PF", "NETDEV", "KIND", "DRIVER", "IOMMU", "VFS", "AUTOPROBE", "POLICY", "VF",
+		       "ADDRESS", "DRIVER", "IOMMU", "MAC", "VLAN/QOS", "LINK", "TRUST", "SPOOFCHK");
+	r = pcidev_foreach_pf(list_one, &ctx);
+	if (json)
+		fputs(ctx.n ? "\n]}\n" : "]}\n", stdout);
+	else if (ctx.n == 0)
+		printf("(no SR-IOV physical functions)\n");
+	if (r < 0)
+		return log_error_errno(r, "cannot enumerate devices: %m"), EXIT_DEVICE;
+	return ctx.status;
+}
