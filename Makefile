@@ -74,6 +74,7 @@ install: vio
 	install -Dm0644 -t $(DESTDIR)$(DOCDIR)/examples conf/*.conf
 	install -Dm0644 man/vio.8 $(DESTDIR)$(MANDIR)/man8/vio.8
 	install -Dm0644 man/vio.conf.5 $(DESTDIR)$(MANDIR)/man5/vio.conf.5
+	install -Dm0755 dracut/90vio/module-setup.sh $(DESTDIR)$(DRACUTDIR)/90vio/module-setup.sh
 
 clean:
 	rm -f vio $(OBJ) $(UNIT_TESTS) $(patsubst %,%.o,$(UNIT_TESTS))

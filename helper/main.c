@@ -37,6 +37,7 @@ static void help(void)
 	       "  list [--json]      every SR-IOV PF and its VFs, with the policy that applies\n"
 	       "  apply [DEVICE...]  make PFs and their VFs match the policy now (default: all)\n"
 	       "  mac PF N           print the MAC that VF N of PF gets when the policy gives none\n"
+	       "  modules            print the kernel modules the policy needs (for initramfs tools)\n"
 	       "  pf DEVICE          handle a PF event (run by udev)\n"
 	       "  vf DEVICE          handle a VF event (run by udev)\n"
 	       "\n"
@@ -193,6 +194,49 @@ static int cmd_list(int argc, char *argv[] _unused_)
 	return ex;
 }
 
+/* Every driver a valid policy names, and the native VF driver (hwdb) of each PF present that a
+ * policy applies to: what an initramfs needs (dracut's installkernel). One per line, sorted. */
+static int modules_pf(struct pcidev *pf, void *userdata)
+{
+	const struct policy_set *set = userdata;
+	_cleanup_free_ char *drv = NULL;
+	const struct policy *p = NULL;
+	struct pf_facts facts;
+
+	if (!pcidev_is_pci(pf) || pf_facts_read(pf, false, &facts) < 0 ||
+	    policy_find(set, &facts, &p) < 0 || !p)
+		return 0;
+	if (pcidev_hwdb(pf, "VIO_VF_DRIVER", &drv) >= 0 && module_name_valid(drv))
+		printf("%s\n", drv);
+	return 0;
+}
+
+static int cmd_modules(int argc, char *argv[] _unused_)
+{
+	struct policy_set set = {};
+
+	if (argc != 1) {
+		log_error("modules: takes no arguments");
+		return EXIT_USAGE;
+	}
+	if (load_policy(&set) < 0)
+		return EXIT_USAGE;
+	for (unsigned i = 0; i < set.n_files; i++) {
+		const struct policy *p = set.files[i];
+
+		if (p->broken || p->n_errors)
+			continue;
+		if (p->vf_defaults.set & (1u << VF_KEY_DRIVER))
+			printf("%s\n", p->vf_defaults.driver);
+		for (unsigned k = 0; k < p->n_sections; k++)
+			if (p->sections[k].cfg.set & (1u << VF_KEY_DRIVER))
+				printf("%s\n", p->sections[k].cfg.driver);
+	}
+	(void)pcidev_foreach_pf(modules_pf, &set);
+	policy_set_done(&set);
+	return EXIT_OK;
+}
+
 static int cmd_mac(int argc, char *argv[])
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
@@ -234,6 +278,7 @@ int main(int argc, char *argv[])
 	} cmds[] = {
 		{ "apply", cmd_apply },
 		{ "list", cmd_list },
+		{ "modules", cmd_modules },
 		{ "mac", cmd_mac },
 	};
 	int r;

@@ -116,6 +116,7 @@ NVME_ARGS=(-device intel-iommu
 	-device nvme,serial=deadbeef,bus=rp0,subsys=subsys0,sriov_max_vfs=4,sriov_vq_flexible=8,sriov_vi_flexible=4)
 
 # boot TEST [QEMU ARGS...]: runs the guest script TEST; its console goes to $OUTDIR/TEST.log.
+# INITRD and ROOT, when set, boot another initramfs (dracut's) with root=ROOT.
 # With $QMP_HOOK set, that function runs in the background with the QMP socket path.
 boot() {
 	local test=$1 log=$OUTDIR/$1.log qmp=$OUTDIR/$1.qmp rc=0 hook_pid=
@@ -129,8 +130,8 @@ boot() {
 	timeout "${VIO_LAB_TIMEOUT:-300}" qemu-system-x86_64 -machine q35 -accel tcg -cpu max \
 		-m 1024 -smp 2 -nographic -no-reboot -nodefaults -serial stdio \
 		-qmp "unix:$qmp,server=on,wait=off" \
-		-kernel "$VMLINUZ" -initrd "$OUTDIR/guest.cpio.gz" \
-		-append "console=ttyS0 panic=-1 quiet loglevel=4 printk.devkmsg=on intel_iommu=on vio.test=$test" \
+		-kernel "$VMLINUZ" -initrd "${INITRD:-$OUTDIR/guest.cpio.gz}" \
+		-append "console=ttyS0 panic=-1 quiet loglevel=4 printk.devkmsg=on intel_iommu=on vio.test=$test${ROOT:+ root=$ROOT rd.shell=0}" \
 		"$@" </dev/null >"$log" 2>&1 || rc=$?
 	[ -n "$hook_pid" ] && wait "$hook_pid" 2>/dev/null
 	return $rc
@@ -148,4 +149,38 @@ qmp() {
 		done
 		sleep 1
 	} | socat - "UNIX-CONNECT:$sock"
+}
+
+# build_initrd FLAVOUR POLICY_DIR OUT: dracut for the lab kernel with vio installed the way an
+# operator installs it, in a private mount namespace so the build host is not changed: the
+# staged install is overlaid on /usr/sbin and udev's directories, /etc gets a writable layer
+# for the policy and machine-id, and dracut runs with a module tree that includes 90vio.
+build_initrd() {
+	local flavour=$1 poldir=$2 out=$3 stage=$OUTDIR/dracut-stage base=$OUTDIR/dracut-base mods
+	rm -rf "$stage" "$base"
+	make -C "$TOP" -s install DESTDIR="$stage" PREFIX=/usr UDEVDIR=/usr/lib/udev \
+		DRACUTDIR=/usr/lib/dracut/modules.d >/dev/null
+	cp -a /usr/lib/dracut "$base"
+	cp -a "$stage/usr/lib/dracut/modules.d/90vio" "$base/modules.d/"
+	case $flavour in
+	shell) mods="base udev-rules vio" ;;
+	systemd) mods="systemd systemd-initrd dracut-systemd base udev-rules vio" ;;
+	esac
+	# shellcheck disable=SC2016 # expanded by the inner shell, from these variables
+	STAGE=$stage BASE=$base POLDIR=$poldir OUT=$out MODS=$mods KV=$KV KROOT=$KROOT TOP=$TOP \
+		MACHINE_ID=$GUEST_MACHINE_ID unshare -m bash -euc '
+		mount --make-rprivate /
+		ovl=$(mktemp -d) && mount -t tmpfs tmpfs "$ovl" && mkdir "$ovl/u" "$ovl/w"
+		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$ovl/u,workdir=$ovl/w" /etc
+		mount -t overlay overlay -o "lowerdir=$STAGE/usr/sbin:/usr/sbin" /usr/sbin
+		for d in rules.d hwdb.d; do
+			mount -t overlay overlay -o "lowerdir=$STAGE/usr/lib/udev/$d:/usr/lib/udev/$d" /usr/lib/udev/$d
+		done
+		rm -rf /etc/vio.d && mkdir -p /etc/vio.d
+		cp -a "$POLDIR"/. /etc/vio.d/
+		echo "$MACHINE_ID" >/etc/machine-id
+		dracutbasedir=$BASE dracut --no-hostonly --force --kver "$KV" \
+			--kmoddir "$KROOT/lib/modules/$KV" -m "$MODS" --add-drivers nvme \
+			--install "grep cut readlink basename dmesg sed tr ls sleep" \
+			--include "$TOP/tests/vm/initrd" / "$OUT"'
 }

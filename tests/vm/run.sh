@@ -12,7 +12,43 @@ tests=("$@")
 if [ "${1:-}" = --demo ]; then
 	tests=(demo)
 fi
-[ ${#tests[@]} -gt 0 ] || tests=(nvme netdevsim hotplug)
+[ ${#tests[@]} -gt 0 ] || tests=(nvme netdevsim hotplug dracut-shell dracut-systemd dracut-broken)
+
+# The early-boot scenarios: an initramfs built by dracut with vio's module and a policy for
+# the NVMe PF, booted with nothing else; its pre-mount hook reports, the host asserts.
+initrd_policy() { # DIR [broken]
+	rm -rf "$1"
+	mkdir -p "$1"
+	printf 'pf = { name = "01:00.0"; vfs = 2; };\nvf0 = { driver = "vfio-pci"; };\nvf1 = { driver = "pci-stub"; };\n' \
+		>"$1/50-nvme.conf"
+	if [ "${2:-}" = broken ]; then
+		printf 'pf = {\n  name = "01:00.0";\n  kind = "dev";\n  vfs = ;\n};\n' >"$1/40-broken.conf"
+	fi
+	chmod 0644 "$1"/*.conf
+}
+
+# expect LOG NAME COMMAND...: one host-side check, appended to the guest's log.
+expect() {
+	local log=$1 name=$2
+	shift 2
+	if "$@"; then echo "VIO-PASS $name" >>"$log"; else echo "VIO-FAIL $name" >>"$log"; fi
+}
+has() { grep -qE -- "$2" "$1"; }
+hasnt() { ! grep -qE -- "$2" "$1"; }
+
+check_initrd() { # LOG FLAVOUR
+	local log=$1 fl=$2 after=$OUTDIR/$2.after
+	sed -n '/VIO-LOG .*VIO-MARK coldplug/,$p' "$log" >"$after"
+	expect "$log" "$fl: the pre-mount hook ran" has "$log" '^=== VIO-INITRD-DONE'
+	expect "$log" "$fl: sriov_numvfs 2, autoprobe off" has "$log" 'VIO-STATE 0000:01:00.0 numvfs=2 autoprobe=0'
+	expect "$log" "$fl: vf0 bound to vfio-pci" has "$log" 'VIO-STATE 0000:01:00.0 virtfn0 0000:01:00.1 driver=vfio-pci'
+	expect "$log" "$fl: vf1 bound to pci-stub" has "$log" 'VIO-STATE 0000:01:00.0 virtfn1 0000:01:00.2 driver=pci-stub'
+	expect "$log" "$fl: /dev/vfio group for vf0" has "$log" 'VIO-STATE vfio [0-9]+ vfio'
+	expect "$log" "$fl: a second coldplug (as after switch-root) writes nothing" \
+		hasnt "$after" 'vio\[[0-9]+\]: .*( -> |bound to|loaded module)'
+	expect "$log" "$fl: ...and says so" \
+		has "$after" 'already as /etc/vio.d/50-nvme.conf says, nothing to change' 
+}
 
 # The host's half of the hotplug test: when the guest is ready, plug an NVMe SR-IOV PF in.
 hotplug_hook() { # QMP_SOCKET SERIAL_LOG
@@ -45,8 +81,29 @@ for t in "${tests[@]}"; do
 		;;
 	esac
 	rc=0
-	boot "$t" "${args[@]}" || rc=$?
+	case $t in
+	dracut-*)
+		fl=${t#dracut-}
+		[ "$fl" = broken ] && fl=shell
+		initrd_policy "$OUTDIR/$t.policy" "$([ "$t" = dracut-broken ] && echo broken)"
+		build_initrd "$fl" "$OUTDIR/$t.policy" "$OUTDIR/$t.img" >"$OUTDIR/$t.dracut.log" 2>&1 ||
+			{ tail -20 "$OUTDIR/$t.dracut.log"; echo "VIO-FAIL $t: dracut failed" >"$OUTDIR/$t.log"; }
+		[ "$fl" = systemd ] && root=tmpfs || root=vio-lab
+		[ -e "$OUTDIR/$t.img" ] &&
+			{ INITRD=$OUTDIR/$t.img ROOT=$root boot "$t" "${NVME_ARGS[@]}" || rc=$?; }
+		;;
+	*) boot "$t" "${args[@]}" || rc=$? ;;
+	esac
 	log=$OUTDIR/$t.log
+	case $t in
+	dracut-shell | dracut-systemd) check_initrd "$log" "$t" ;;
+	dracut-broken)
+		expect "$log" "$t: the boot went on to pre-mount" has "$log" '^=== VIO-INITRD-DONE'
+		expect "$log" "$t: file:line in the log" has "$log" 'vio\[[0-9]+\]: /etc/vio.d/40-broken.conf:4: syntax error'
+		expect "$log" "$t: nothing changed (sriov_numvfs 0)" has "$log" 'VIO-STATE 0000:01:00.0 numvfs=0'
+		;;
+	esac
+	grep -q '^=== VIO-INITRD-DONE' "$log" && echo "=== VIO-DONE" >>"$log"
 	p=$(grep -c '^VIO-PASS ' "$log" || true)
 	f=$(grep -c '^VIO-FAIL ' "$log" || true)
 	if ! grep -q '^=== VIO-DONE' "$log"; then
