@@ -24,22 +24,25 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* One attribute change: logged as "DEV: attr old -> new", written unless --dry-run. */
-static int change_attr(const struct apply_opts *o, const struct pcidev *d, const char *attr,
-		       const char *old, const char *new)
+/* One write, logged as "DEV: attr old -> new". */
+static int write_attr(const struct pcidev *d, const char *attr, const char *old, const char *new)
 {
-	int r;
+	int r = pcidev_write(d, attr, new);
 
-	if (o->dry_run) {
-		printf("%s: would set %s %s -> %s\n", pcidev_addr(d), attr, old, new);
-		return 0;
-	}
-	r = pcidev_write(d, attr, new);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot set %s %s -> %s: %m", pcidev_addr(d), attr,
 				       old, new);
 	log_info("%s: %s %s -> %s", pcidev_addr(d), attr, old, new);
 	return 0;
+}
+
+/* One attribute change, as the plan says: made and logged, printed, or counted as drift. */
+static int change_attr(const struct apply_opts *o, const struct pcidev *d, const char *attr,
+		       const char *old, const char *new)
+{
+	if (!plan_diff(o->plan, pcidev_addr(d), attr, old, new))
+		return 0;
+	return write_attr(d, attr, old, new);
 }
 
 static enum pf_kind kind_from_class(unsigned class)
@@ -97,8 +100,7 @@ int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret)
 	return 0;
 }
 
-/* Finds and checks the policy of a PF. EXIT_OK with *ret->policy == NULL: none applies. */
-static int pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
+int pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
 		     struct pf_plan_config *ret)
 {
 	const struct policy *p = NULL;
@@ -148,21 +150,20 @@ static int set_numvfs(struct pcidev *pf, const struct apply_opts *o, unsigned cu
 	double t0;
 	int r;
 
-	/* The kernel refuses a change between two non-zero counts (EBUSY): go through 0. */
-	if (cur > 0 && want > 0) {
-		snprintf(old, sizeof(old), "%u", cur);
-		if (change_attr(o, pf, "sriov_numvfs", old, "0") < 0)
-			return EXIT_DEVICE;
-		cur = 0;
-	}
 	snprintf(old, sizeof(old), "%u", cur);
 	snprintf(new, sizeof(new), "%u", want);
-	t0 = now_s();
-	r = change_attr(o, pf, "sriov_numvfs", old, new);
-	if (r < 0)
-		return EXIT_DEVICE;
-	if (o->dry_run)
+	if (!plan_diff(o->plan, pcidev_addr(pf), "sriov_numvfs", old, new))
 		return EXIT_OK;
+
+	/* The kernel refuses a change between two non-zero counts (EBUSY): go through 0. */
+	if (cur > 0 && want > 0) {
+		if (write_attr(pf, "sriov_numvfs", old, "0") < 0)
+			return EXIT_DEVICE;
+		snprintf(old, sizeof(old), "0");
+	}
+	t0 = now_s();
+	if (write_attr(pf, "sriov_numvfs", old, new) < 0)
+		return EXIT_DEVICE;
 	log_debug("%s: writing sriov_numvfs took %.2f s", pcidev_addr(pf), now_s() - t0);
 
 	/* A driver may enable fewer VFs than asked and still report success. */
@@ -217,8 +218,8 @@ int apply_pf(struct pcidev *pf, const struct apply_opts *o)
 		return log_error_errno(r, "%s: cannot read sriov_drivers_autoprobe: %m", facts.addr),
 		       EXIT_DEVICE;
 
-	/* Refuse before changing anything at all. */
-	if (cur != pc.vfs && cur > 0) {
+	/* Refuse before changing anything at all (check only reports the difference). */
+	if (cur != pc.vfs && cur > 0 && o->plan->mode != PLAN_CHECK) {
 		_cleanup_free_ char *busy = NULL;
 
 		r = vfs_in_use(pf, cur, &busy);
@@ -246,36 +247,41 @@ int apply_pf(struct pcidev *pf, const struct apply_opts *o)
 		changed = true;
 	}
 	if (facts.ifname[0] && pc.promisc_set) {
-		r = netvf_set_promisc(facts.ifname, pc.promisc, o->dry_run);
+		r = netvf_set_promisc(facts.ifname, pc.promisc, o->plan);
 		if (r < 0)
 			return log_error_errno(r, "%s: cannot set promisc on %s: %m", facts.addr,
 					       facts.ifname),
 			       EXIT_DEVICE;
 		changed |= r > 0;
 	}
-	if (!changed)
+	if (!changed && o->plan->mode == PLAN_APPLY)
 		log_info("%s: already as %s says, nothing to change", facts.addr, pc.policy->path);
 	return EXIT_OK;
 }
 
-/* The driver a VF should be bound to, or NULL when the kernel's own choice stands. */
-static int vf_wanted_driver(struct pcidev *pf, struct pcidev *vf, const struct pf_plan_config *pc,
-			    const struct vf_config *vc, char **ret)
+int vf_wanted_driver(struct pcidev *pf, struct pcidev *vf, const struct pf_plan_config *pc,
+		     const struct vf_config *vc, char **ret, const char **ret_source)
 {
 	_cleanup_free_ char *modalias = NULL;
 	int r;
 
+	*ret_source = "policy";
 	if (vc->set & (1u << VF_KEY_DRIVER)) {
 		*ret = strdup(vc->driver);
 		return *ret ? 0 : -ENOMEM;
 	}
 	if (pc->autoprobe) {
+		*ret_source = "autoprobe on: the kernel's choice";
 		*ret = NULL;
 		return 0;
 	}
 	/* Autoprobe is off, so nothing binds the VF unless we do: its native driver. */
+	*ret_source = "native driver, hwdb VIO_VF_DRIVER";
 	if (pcidev_hwdb(pf, "VIO_VF_DRIVER", ret) >= 0 && module_name_valid(*ret))
 		return 0;
+	free(*ret);
+	*ret = NULL;
+	*ret_source = "native driver, from the VF's modalias";
 	r = pcidev_read(vf, "modalias", &modalias);
 	if (r < 0)
 		return r;
@@ -297,8 +303,8 @@ static int vf_bind(struct pcidev *vf, const char *where, const struct apply_opts
 	if (r == -ENOENT) {
 		_cleanup_free_ char *module = NULL;
 
-		if (o->dry_run) {
-			printf("%s: would load module %s\n", where, want);
+		if (o->plan->mode != PLAN_APPLY) {
+			/* Not loaded: the driver's name is not known yet; the policy's will do. */
 			name = strdup(want);
 		} else {
 			r = modload_load(want, &module);
@@ -324,6 +330,8 @@ static int vf_bind(struct pcidev *vf, const char *where, const struct apply_opts
 		log_debug("%s: bound to %s as the policy says", where, cur);
 		return EXIT_OK;
 	}
+	if (!plan_diff(o->plan, where, "driver", cur ?: "none", name))
+		return EXIT_OK;
 	if (cur) {
 		_cleanup_free_ char *why = NULL;
 
@@ -332,15 +340,11 @@ static int vf_bind(struct pcidev *vf, const char *where, const struct apply_opts
 				  where, cur, name, why, pc->policy->path);
 			return EXIT_REFUSED;
 		}
-		if (o->dry_run) {
-			printf("%s: would unbind from %s\n", where, cur);
-		} else {
-			r = pcidev_unbind(vf, cur);
-			if (r < 0)
-				return log_error_errno(r, "%s: cannot unbind from %s: %m", where, cur),
-				       EXIT_DEVICE;
-			log_info("%s: unbound from %s", where, cur);
-		}
+		r = pcidev_unbind(vf, cur);
+		if (r < 0)
+			return log_error_errno(r, "%s: cannot unbind from %s: %m", where, cur),
+			       EXIT_DEVICE;
+		log_info("%s: unbound from %s", where, cur);
 	}
 
 	r = pcidev_read(vf, "driver_override", &override);
@@ -351,10 +355,6 @@ static int vf_bind(struct pcidev *vf, const char *where, const struct apply_opts
 			name) < 0)
 		return EXIT_DEVICE;
 
-	if (o->dry_run) {
-		printf("%s: would bind to %s\n", where, name);
-		return EXIT_OK;
-	}
 	r = pcidev_probe(vf);
 	free(cur);
 	cur = NULL;
@@ -389,7 +389,7 @@ static int apply_vf_index(struct pcidev *pf, struct pcidev *vf, unsigned index,
 
 	/* Network settings go in before the driver binds: many VF drivers read them only at probe. */
 	if (pc->kind == PF_KIND_NET) {
-		r = netvf_apply(facts, index, &vc, o->dry_run);
+		r = netvf_apply(facts, index, &vc, o->plan);
 		if (r < 0)
 			return EXIT_DEVICE; /* logged by netvf_apply, per attribute */
 	}
@@ -402,7 +402,7 @@ static int apply_vf_index(struct pcidev *pf, struct pcidev *vf, unsigned index,
 			       EXIT_POLICY;
 		return EXIT_OK;
 	}
-	r = vf_wanted_driver(pf, vf, pc, &vc, &want);
+	r = vf_wanted_driver(pf, vf, pc, &vc, &want, &(const char *){ NULL });
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot find the VF's native driver: %m", where),
 		       EXIT_DEVICE;

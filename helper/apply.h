@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 
+#include "plan.h"
 #include "policy.h"
 #include "sysfs.h"
 
@@ -13,10 +14,11 @@ enum {
 	EXIT_POLICY = 2,  /* a policy file is invalid; the device was left as it is */
 	EXIT_DEVICE = 3,  /* the device is not what it should be, or the kernel refused */
 	EXIT_REFUSED = 4, /* VFs are in use and the policy does not say force */
+	EXIT_DRIFT = 5,   /* vio check: the system differs from the policy */
 };
 
 struct apply_opts {
-	bool dry_run;
+	struct plan *plan; /* apply, dry-run or check */
 	const struct policy_set *policies;
 };
 
@@ -24,6 +26,13 @@ int exit_worst(int a, int b);
 
 /* Reads what a policy is matched and checked against. Logs, naming the device. */
 int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret);
+
+/* Finds and checks the policy of a PF. EXIT_OK with ret->policy NULL: none applies. */
+int pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
+	      struct pf_plan_config *ret);
+/* The driver a VF should be bound to (NULL: the kernel's choice stands), and why. */
+int vf_wanted_driver(struct pcidev *pf, struct pcidev *vf, const struct pf_plan_config *pc,
+		     const struct vf_config *vc, char **ret, const char **ret_source);
 
 /* The PF event: autoprobe and sriov_numvfs. Returns an EXIT_* code; logs once per problem. */
 int apply_pf(struct pcidev *pf, const struct apply_opts *o);

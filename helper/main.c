@@ -10,6 +10,7 @@
 #include "shared/log.h"
 #include "shared/util.h"
 #include "apply.h"
+#include "inspect.h"
 #include "list.h"
 #include "netvf.h"
 #include "policy.h"
@@ -22,6 +23,7 @@
 #define MAX_POLICY_DIRS 16
 
 static bool arg_dry_run;
+static bool arg_help;
 static bool arg_json;
 static const char *arg_dirs[MAX_POLICY_DIRS + 1];
 static unsigned arg_n_dirs;
@@ -35,6 +37,9 @@ static void help(void)
 	       "\n"
 	       "Commands:\n"
 	       "  list [--json]      every SR-IOV PF and its VFs, with the policy that applies\n"
+	       "  check              check every policy file and compare the system with it\n"
+	       "  explain DEVICE     which policy applies to a PF, where each value comes from,\n"
+	       "                     and what vio would do\n"
 	       "  apply [DEVICE...]  make PFs and their VFs match the policy now (default: all)\n"
 	       "  mac PF N           print the MAC that VF N of PF gets when the policy gives none\n"
 	       "  modules            print the kernel modules the policy needs (for initramfs tools)\n"
@@ -53,7 +58,7 @@ static void help(void)
 	       "     --version         show the version\n"
 	       "\n"
 	       "Exit status: 0 done or nothing to do, 1 usage or internal error, 2 policy error,\n"
-	       "3 device error, 4 refused because VFs are in use.\n",
+	       "3 device error, 4 refused because VFs are in use, 5 (check) the system differs.\n",
 	       program_invocation_short_name);
 }
 
@@ -87,8 +92,8 @@ static int parse_argv(int argc, char *argv[])
 			log_set_max_level(LOG_DEBUG);
 			break;
 		case 'h':
-			help();
-			return 0;
+			arg_help = true;
+			break;
 		case 'V':
 			printf("vio %s\n", VERSION);
 			return 0;
@@ -136,7 +141,8 @@ static int cmd_event(int argc, char *argv[], bool is_pf)
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
 	struct policy_set set = {};
-	struct apply_opts o = { .dry_run = arg_dry_run, .policies = &set };
+	struct plan plan = { .mode = arg_dry_run ? PLAN_DRY_RUN : PLAN_APPLY };
+	struct apply_opts o = { .plan = &plan, .policies = &set };
 	int ex;
 
 	if (argc != 2) {
@@ -155,7 +161,8 @@ static int cmd_event(int argc, char *argv[], bool is_pf)
 static int cmd_apply(int argc, char *argv[])
 {
 	struct policy_set set = {};
-	struct apply_opts o = { .dry_run = arg_dry_run, .policies = &set };
+	struct plan plan = { .mode = arg_dry_run ? PLAN_DRY_RUN : PLAN_APPLY };
+	struct apply_opts o = { .plan = &plan, .policies = &set };
 	int ex = EXIT_OK;
 
 	if (load_policy(&set) < 0)
@@ -237,6 +244,41 @@ static int cmd_modules(int argc, char *argv[] _unused_)
 	return EXIT_OK;
 }
 
+static int cmd_check(int argc, char *argv[] _unused_)
+{
+	struct policy_set set = {};
+	int ex;
+
+	if (argc != 1) {
+		log_error("check: takes no arguments");
+		return EXIT_USAGE;
+	}
+	if (load_policy(&set) < 0)
+		return EXIT_USAGE;
+	ex = check_run(&set);
+	policy_set_done(&set);
+	return ex;
+}
+
+static int cmd_explain(int argc, char *argv[])
+{
+	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
+	struct policy_set set = {};
+	int ex;
+
+	if (argc != 2) {
+		log_error("explain: needs exactly one DEVICE");
+		return EXIT_USAGE;
+	}
+	if (open_device(argv[1], true, &d) < 0)
+		return EXIT_DEVICE;
+	if (load_policy(&set) < 0)
+		return EXIT_USAGE;
+	ex = explain_run(d, &set);
+	policy_set_done(&set);
+	return ex;
+}
+
 static int cmd_mac(int argc, char *argv[])
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
@@ -273,13 +315,17 @@ static int cmd_mac(int argc, char *argv[])
 int main(int argc, char *argv[])
 {
 	static const struct {
-		const char *name;
+		const char *name, *usage;
 		int (*fn)(int argc, char *argv[]);
 	} cmds[] = {
-		{ "apply", cmd_apply },
-		{ "list", cmd_list },
-		{ "modules", cmd_modules },
-		{ "mac", cmd_mac },
+		{ "apply", "[--dry-run] [DEVICE...]\n  Make the PFs and their VFs match the policy now; all PFs without DEVICE.", cmd_apply },
+		{ "check", "\n  Check every policy file and compare the system with the policy.\n  Exit: 0 all as the policy says, 2 policy error, 3 cannot read the system, 5 differences.", cmd_check },
+		{ "explain", "DEVICE\n  Which policy applies to DEVICE, where each value comes from, and the steps vio would take.", cmd_explain },
+		{ "list", "[--json]\n  Every SR-IOV PF and its VFs with the policy that applies (JSON: see vio(8)).", cmd_list },
+		{ "mac", "PF N\n  The MAC address VF N of PF gets when its policy gives none.", cmd_mac },
+		{ "modules", "\n  The kernel modules the policy needs, one per line (for initramfs tools).", cmd_modules },
+		{ "pf", "DEVICE\n  Handle a PF event (run by udev).", NULL },
+		{ "vf", "DEVICE\n  Handle a VF event (run by udev).", NULL },
 	};
 	int r;
 
@@ -291,13 +337,22 @@ int main(int argc, char *argv[])
 	argv += optind;
 	if (argc < 1) {
 		help();
-		return EXIT_USAGE;
+		return arg_help ? EXIT_OK : EXIT_USAGE;
 	}
-	if (streq(argv[0], "pf") || streq(argv[0], "vf"))
-		return cmd_event(argc, argv, streq(argv[0], "pf"));
-	for (size_t i = 0; i < ELEMENTSOF(cmds); i++)
-		if (streq(argv[0], cmds[i].name))
-			return cmds[i].fn(argc, argv);
+	for (size_t i = 0; i < ELEMENTSOF(cmds); i++) {
+		if (!streq(argv[0], cmds[i].name))
+			continue;
+		if (arg_help) {
+			printf("Usage: %s [OPTIONS] %s%s%s\nSee %s --help for the options.\n",
+			       program_invocation_short_name, cmds[i].name,
+			       cmds[i].usage[0] == '\n' ? "" : " ", cmds[i].usage,
+			       program_invocation_short_name);
+			return EXIT_OK;
+		}
+		if (!cmds[i].fn)
+			return cmd_event(argc, argv, streq(argv[0], "pf"));
+		return cmds[i].fn(argc, argv);
+	}
 	log_error("unknown command '%s'; see --help", argv[0]);
 	return EXIT_USAGE;
 }

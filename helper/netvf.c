@@ -71,7 +71,7 @@ int netvf_stable_mac(const struct pf_facts *pf, unsigned index, uint8_t ret[stat
 	return mac_stable(machine_id, id, index, ret);
 }
 
-int netvf_set_promisc(const char *ifname, bool on, bool dry_run)
+int netvf_set_promisc(const char *ifname, bool on, struct plan *plan)
 {
 	_cleanup_free_ char *flags = NULL;
 	int ifindex, r;
@@ -83,10 +83,8 @@ int netvf_set_promisc(const char *ifname, bool on, bool dry_run)
 	cur = strtoul(flags, NULL, 16) & IFF_PROMISC;
 	if (cur == on)
 		return 0;
-	if (dry_run) {
-		printf("%s: would set promisc %s -> %s\n", ifname, cur ? "on" : "off", on ? "on" : "off");
+	if (!plan_diff(plan, ifname, "promisc", cur ? "on" : "off", on ? "on" : "off"))
 		return 1;
-	}
 	r = pf_ifindex(ifname, &ifindex);
 	if (r < 0)
 		return r;
@@ -154,7 +152,7 @@ static struct vf_config current_of(const struct vf_state *v)
 }
 
 int netvf_apply(const struct pf_facts *pf, unsigned index, const struct vf_config *vc,
-		bool dry_run)
+		struct plan *plan)
 {
 	static const enum vf_key order[] = { VF_KEY_MAC,      VF_KEY_VLAN,	 VF_KEY_MIN_TX_RATE,
 					     VF_KEY_SPOOFCHK, VF_KEY_TRUST,	 VF_KEY_LINK_STATE,
@@ -203,7 +201,7 @@ int netvf_apply(const struct pf_facts *pf, unsigned index, const struct vf_confi
 	for (size_t i = 0; i < ELEMENTSOF(order); i++) {
 		enum vf_key k = order[i];
 		const char *name = k == VF_KEY_MIN_TX_RATE ? "rate" : vf_key_to_string(k);
-		char old[64], new[64];
+		char old[64], new[64], where[64];
 
 		if (!(want.set & (1u << k)))
 			continue;
@@ -219,10 +217,9 @@ int netvf_apply(const struct pf_facts *pf, unsigned index, const struct vf_confi
 			snprintf(old, sizeof(old), "unknown");
 		else if (streq(old, new))
 			continue;
-		if (dry_run) {
-			printf("%s vf %u: would set %s %s -> %s\n", pf->addr, index, name, old, new);
+		snprintf(where, sizeof(where), "%s vf %u", pf->addr, index);
+		if (!plan_diff(plan, where, name, old, new))
 			continue;
-		}
 		r = netlink_vf_set(ifindex, index, k, &want);
 		if (r < 0) {
 			log_error_errno(r, "%s vf %u: %s: %m", pf->addr, index, name);

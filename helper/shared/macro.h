@@ -37,7 +37,7 @@ static inline void closep(int *fd)
 
 /* foo_unref(T *) -> foo_unrefp(T **), for use with _cleanup_(). */
 #define DEFINE_POINTER_CLEANUP(type, fn)    \
-	static inline void fn##p(type **p)  \
+	static inline _unused_ void fn##p(type **p) \
 	{                                   \
 		if (*p)                     \
 			fn(*p);             \

@@ -70,7 +70,7 @@ before=$(snapshot)
 run_vio -P "$POL" --dry-run pf $PF
 expect_rc "dry-run" 0
 expect_unchanged "dry-run" "$before"
-if grep -qF "0000:01:00.0: would set sriov_numvfs 0 -> 2" "$OUT" &&
+if grep -qF "0000:01:00.0: would set sriov_numvfs 3 -> 2" "$OUT" &&
 	grep -qF "would set sriov_drivers_autoprobe 1 -> 0" "$OUT"; then
 	pass "dry-run: prints the plan"
 else

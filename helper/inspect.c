@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vio check and vio explain: the policy against the running system, read-only. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shared/log.h"
+#include "apply.h"
+#include "inspect.h"
+#include "netvf.h"
+#include "sysfs.h"
+
+struct check_ctx {
+	struct apply_opts o;
+	unsigned n_pfs;
+	bool policy_error, read_error;
+};
+
+static int check_one(struct pcidev *pf, void *userdata)
+{
+	struct check_ctx *c = userdata;
+	int ex = apply_pf_and_vfs(pf, &c->o);
+
+	c->n_pfs++;
+	if (ex == EXIT_POLICY)
+		c->policy_error = true;
+	else if (ex != EXIT_OK)
+		c->read_error = true;
+	return 0;
+}
+
+int check_run(const struct policy_set *set)
+{
+	struct plan plan = { .mode = PLAN_CHECK };
+	struct check_ctx c = { .o = { .plan = &plan, .policies = set } };
+	unsigned bad = 0;
+	int r;
+
+	/* Every file, whether or not a PF of this host matches it; each error was logged. */
+	for (unsigned i = 0; i < set->n_files; i++)
+		if (set->files[i]->broken || set->files[i]->n_errors)
+			bad++;
+	r = pcidev_foreach_pf(check_one, &c);
+	if (r < 0) {
+		log_error_errno(r, "cannot enumerate devices: %m");
+		c.read_error = true;
+	}
+	printf("%u policy file%s, %u with errors; %u SR-IOV PF%s; %u difference%s from the policy\n",
+	       set->n_files, set->n_files == 1 ? "" : "s", bad, c.n_pfs, c.n_pfs == 1 ? "" : "s",
+	       plan.n_diffs, plan.n_diffs == 1 ? "" : "s");
+	if (bad || c.policy_error)
+		return EXIT_POLICY;
+	if (c.read_error)
+		return EXIT_DEVICE;
+	return plan.n_diffs ? EXIT_DRIFT : EXIT_OK;
+}
+
+static const char *match_key(enum pf_match m)
+{
+	return m == PF_MATCH_ID ? "id" : m == PF_MATCH_MAC ? "mac" : "name";
+}
+
+/* "file:line" for a pf key, or the fallback when the policy does not set it. */
+static void source_pf(const struct policy *p, enum pf_key k, const char *fallback)
+{
+	if (p->set & (1u << k))
+		printf("%s:%u\n", p->path, p->line[k]);
+	else
+		printf("%s\n", fallback);
+}
+
+static void explain_vf(struct pcidev *pf, const struct pf_plan_config *pc,
+		       const struct pf_facts *facts, unsigned i)
+{
+	_cleanup_(pcidev_unrefp) struct pcidev *vf = NULL;
+	_cleanup_free_ char *drv = NULL;
+	const char *why = NULL;
+	struct vf_config vc;
+	char m[MAC_STR_MAX];
+
+	if (policy_resolve_vf(pc, i, &vc) < 0)
+		return;
+	if (pcidev_is_pci(pf) && pcidev_virtfn(pf, i, &vf) >= 0)
+		printf("vf %u (%s):\n", i, pcidev_addr(vf));
+	else
+		printf("vf %u (not created yet%s):\n", i, pcidev_is_pci(pf) ? "" : ", or not PCI");
+
+	for (enum vf_key k = 0; k < _VF_KEY_MAX; k++) {
+		char val[64];
+
+		if (!(vc.set & (1u << k)) || k == VF_KEY_DRIVER)
+			continue;
+		switch (k) {
+		case VF_KEY_MAC:
+			mac_format(vc.mac, val);
+			break;
+		case VF_KEY_PROTO:
+			snprintf(val, sizeof(val), "%s", vc.proto_8021ad ? "802.1ad" : "802.1Q");
+			break;
+		case VF_KEY_LINK_STATE:
+			snprintf(val, sizeof(val), "%s", vf_link_state_to_string(vc.link_state));
+			break;
+		case VF_KEY_SPOOFCHK:
+		case VF_KEY_TRUST:
+		case VF_KEY_QUERY_RSS:
+			snprintf(val, sizeof(val), "%s",
+				 (k == VF_KEY_SPOOFCHK ? vc.spoofchk :
+				  k == VF_KEY_TRUST    ? vc.trust :
+							 vc.query_rss) ? "on" : "off");
+			break;
+		default:
+			snprintf(val, sizeof(val), "%u",
+				 k == VF_KEY_VLAN	 ? vc.vlan :
+				 k == VF_KEY_QOS	 ? vc.qos :
+				 k == VF_KEY_MIN_TX_RATE ? vc.min_tx_rate :
+							   vc.max_tx_rate);
+		}
+		printf("  %-12s %-18s %s:%u (%s)\n", vf_key_to_string(k), val, pc->policy->path,
+		       vc.line[k], vc.origin[k]);
+	}
+	if (pc->kind == PF_KIND_NET && !(vc.set & (1u << VF_KEY_MAC))) {
+		uint8_t mac[6];
+
+		if (netvf_stable_mac(facts, i, mac) >= 0)
+			printf("  %-12s %-18s generated: stable, from machine-id and the PF\n", "mac",
+			       mac_format(mac, m));
+		else
+			printf("  %-12s %-18s generated, but /etc/machine-id cannot be read\n", "mac", "-");
+	}
+	if (vc.set & (1u << VF_KEY_DRIVER))
+		printf("  %-12s %-18s %s:%u (%s)\n", "driver", vc.driver, pc->policy->path,
+		       vc.line[VF_KEY_DRIVER], vc.origin[VF_KEY_DRIVER]);
+	else if (vf && vf_wanted_driver(pf, vf, pc, &vc, &drv, &why) >= 0)
+		printf("  %-12s %-18s %s\n", "driver", drv ?: "-", why);
+	else
+		printf("  %-12s %-18s %s\n", "driver", "-",
+		       pc->autoprobe ? "autoprobe on: the kernel's choice" : "native driver, once the VF exists");
+}
+
+int explain_run(struct pcidev *pf, const struct policy_set *set)
+{
+	struct plan plan = { .mode = PLAN_DRY_RUN };
+	struct apply_opts o = { .plan = &plan, .policies = set };
+	_cleanup_free_ char *drv = NULL;
+	struct pf_plan_config pc;
+	struct pf_facts facts;
+	const struct policy *p;
+	unsigned numvfs = 0;
+	int ex;
+
+	ex = pf_config(pf, &o, &facts, &pc);
+	(void)pcidev_driver(pf, &drv);
+	(void)pcidev_read_unsigned(pf, "sriov_numvfs", &numvfs);
+	printf("%s: %04x:%04x, driver %s, %u of %u VFs%s%s\n", facts.addr, facts.vendor,
+	       facts.device, drv ?: "none", numvfs, facts.totalvfs, facts.ifname[0] ? ", interface " : "",
+	       facts.ifname);
+	if (ex != EXIT_OK)
+		return ex;
+	p = pc.policy;
+	if (!p) {
+		printf("policy: none matches; vio leaves this PF alone\n");
+		return EXIT_OK;
+	}
+	printf("policy: %s:%u (%s = \"%s\")\n", p->path, p->pf_line, match_key(p->match),
+	       p->match_value);
+	for (unsigned i = 0; i < set->n_files; i++)
+		if (set->files[i] != p && !set->files[i]->broken && policy_matches(set->files[i], &facts))
+			printf("  also matches, not applied: %s\n", set->files[i]->path);
+
+	printf("pf:\n  %-12s %-18s ", "kind", pf_kind_to_string(pc.kind));
+	source_pf(p, PF_KEY_KIND, facts.kind_source);
+	printf("  %-12s %-18u ", "vfs", pc.vfs);
+	source_pf(p, PF_KEY_VFS, "");
+	printf("  %-12s %-18s ", "autoprobe", pc.autoprobe ? "on" : "off");
+	source_pf(p, PF_KEY_AUTOPROBE, "built-in default: off, vio binds the VFs itself");
+	printf("  %-12s %-18s ", "force", pc.force ? "on" : "off");
+	source_pf(p, PF_KEY_FORCE, "built-in default");
+	if (pc.kind == PF_KIND_NET) {
+		printf("  %-12s %-18s ", "promisc", !pc.promisc_set ? "-" : pc.promisc ? "on" : "off");
+		source_pf(p, PF_KEY_PROMISC, "not set: left as it is");
+	}
+	for (unsigned i = 0; i < pc.vfs; i++)
+		explain_vf(pf, &pc, &facts, i);
+
+	printf("steps:\n");
+	fflush(stdout);
+	ex = apply_pf_and_vfs(pf, &o);
+	if (plan.n_diffs == 0 && ex == EXIT_OK)
+		printf("  none: the PF and its VFs are as the policy says\n");
+	return ex;
+}
