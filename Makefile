@@ -75,6 +75,10 @@ install: vio
 	install -Dm0644 man/vio.8 $(DESTDIR)$(MANDIR)/man8/vio.8
 	install -Dm0644 man/vio.conf.5 $(DESTDIR)$(MANDIR)/man5/vio.conf.5
 	install -Dm0755 dracut/90vio/module-setup.sh $(DESTDIR)$(DRACUTDIR)/90vio/module-setup.sh
+	install -Dm0644 systemd/vio-apply.path $(DESTDIR)$(SYSTEMDUNITDIR)/vio-apply.path
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/vio-apply.service > $(DESTDIR)$(SYSTEMDUNITDIR)/vio-apply.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/vio-apply.service
 
 clean:
 	rm -f vio $(OBJ) $(UNIT_TESTS) $(patsubst %,%.o,$(UNIT_TESTS))

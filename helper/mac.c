@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "shared/log.h"
@@ -13,6 +14,7 @@
 #include "mac.h"
 
 static __typeof__(EVP_Q_mac) *sym_EVP_Q_mac;
+static __typeof__(OPENSSL_init_crypto) *sym_OPENSSL_init_crypto;
 
 static int mac_open(void)
 {
@@ -24,7 +26,14 @@ static int mac_open(void)
 	if (!dl)
 		return log_debug_errno(EOPNOTSUPP, "dlopen libcrypto.so.3: %s", dlerror());
 	sym_EVP_Q_mac = (__typeof__(EVP_Q_mac) *)dlsym(dl, "EVP_Q_mac");
-	return sym_EVP_Q_mac ? 0 : -EOPNOTSUPP;
+	sym_OPENSSL_init_crypto = (__typeof__(OPENSSL_init_crypto) *)dlsym(dl, "OPENSSL_init_crypto");
+	if (!sym_EVP_Q_mac || !sym_OPENSSL_init_crypto)
+		return -EOPNOTSUPP;
+	/* Not openssl.cnf: a MAC that must be the same on every host may not depend on a
+	 * host's OpenSSL configuration (and reading it costs a third of the work). */
+	if (!sym_OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL))
+		return -EIO;
+	return 0;
 }
 
 int mac_read_machine_id(char **ret)

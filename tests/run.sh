@@ -94,6 +94,24 @@ else
 	echo "lint: hwdb                           skipped: no systemd-hwdb"
 fi
 
+units_lint() {
+	local d
+	d=$(mktemp -d)
+	cp systemd/vio-apply.path "$d/"
+	sed 's|@SBINDIR@|'"$PWD"'|' systemd/vio-apply.service >"$d/vio-apply.service"
+	# systemd-analyze verify checks the units and that ExecStart= exists (the built vio).
+	SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no "$d/vio-apply.path" "$d/vio-apply.service"
+	local rc=$?
+	rm -rf "$d"
+	return $rc
+}
+if command -v systemd-analyze >/dev/null; then
+	lint "lint: systemd units" units_lint
+else
+	skipped=$((skipped + 1))
+	echo "lint: systemd units                  skipped: no systemd-analyze"
+fi
+
 if command -v shellcheck >/dev/null; then
 	shell_files=(tests/run.sh tests/*.sh tests/sysfs/*.sh tests/vm/*.sh tests/vm/guest/*.sh
 		dracut/90vio/*.sh .ci/run)

@@ -123,8 +123,8 @@ tb_netdev() {
 	echo "${4:-00:11:22:33:44:55}" >"$d/address"
 	echo 0 >"$d/addr_assign_type"
 	n=$(find "$TB/sys/class/net" -mindepth 1 -maxdepth 1 | wc -l)
-	echo "$((n + 100))" >"$d/ifindex"
-	printf 'INTERFACE=%s\nIFINDEX=%s\n' "$2" "$((n + 100))" >"$d/uevent"
+	echo "$((n + 100000))" >"$d/ifindex"
+	printf 'INTERFACE=%s\nIFINDEX=%s\n' "$2" "$((n + 100000))" >"$d/uevent"
 	ln -s "../../devices/pci0000:00/$1/net/$2" "$TB/sys/class/net/$2"
 }
 

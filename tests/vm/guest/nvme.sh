@@ -113,3 +113,22 @@ else
 	pass "8 second vio apply writes nothing"
 fi
 check "8 second vio apply: says so" 1 "$(grep -c 'nothing to change' /tmp/apply2)"
+
+echo "--- vio list and vio check against sysfs (uptime $(cut -d" " -f1 /proc/uptime))"
+J=$(vio list --json)
+check "list: numvfs = sysfs" "$(cat $P/sriov_numvfs)" \
+	"$(echo "$J" | jq -r ".pfs[] | select(.address == \"$PF\") | .numvfs")"
+check "list: policy" /etc/vio.d/50-nvme.conf "$(echo "$J" | jq -r ".pfs[] | select(.address == \"$PF\") | .policy")"
+for i in 0 1 2; do
+	check "list: vf$i driver = sysfs" "$(drv "$(vf_addr $PF $i)")" \
+		"$(echo "$J" | jq -r ".pfs[] | select(.address == \"$PF\") | .vfs[$i].driver // \"none\"")"
+	check "list: vf$i iommu group = sysfs" "$(basename "$(readlink "/sys/bus/pci/devices/$(vf_addr $PF $i)/iommu_group")")" \
+		"$(echo "$J" | jq -r ".pfs[] | select(.address == \"$PF\") | .vfs[$i].iommu_group")"
+done
+vio check >/tmp/check1 2>&1
+check "check: all as the policy says: exit 0" 0 "$?"
+VF0=$(vf_addr $PF 0)
+echo "$VF0" >/sys/bus/pci/drivers/pci-stub/unbind
+vio check >/tmp/check2 2>&1
+check "check: a VF unbound behind vio's back: exit 5" 5 "$?"
+check "check: names it" 1 "$(grep -c "0000:01:00.0 vf 0 ($VF0): driver is none, policy wants pci-stub" /tmp/check2)"
