@@ -84,7 +84,8 @@ int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret)
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read sriov_totalvfs: %m", f.addr);
 	if (pcidev_read_hex(pf, "vendor", &f.vendor) < 0 ||
-	    pcidev_read_hex(pf, "device", &f.device) < 0 || pcidev_read_hex(pf, "class", &class) < 0)
+	    pcidev_read_hex(pf, "device", &f.device) < 0 ||
+	    pcidev_read_hex(pf, "class", &class) < 0)
 		return log_error_errno(EBADMSG, "%s: cannot read vendor, device and class", f.addr);
 
 	if (pcidev_hwdb(pf, "VIO_KIND", &kind) >= 0 && pf_kind_from_string(kind) >= 0) {
@@ -101,7 +102,7 @@ int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret)
 }
 
 int pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
-		     struct pf_plan_config *ret)
+	      struct pf_plan_config *ret)
 {
 	const struct policy *p = NULL;
 
@@ -215,7 +216,8 @@ int apply_pf(struct pcidev *pf, const struct apply_opts *o)
 	if (r == -ENOENT && !pcidev_is_pci(pf))
 		autoprobe = pc.autoprobe; /* VFs that are not PCI devices: nothing probes them */
 	else if (r < 0)
-		return log_error_errno(r, "%s: cannot read sriov_drivers_autoprobe: %m", facts.addr),
+		return log_error_errno(r, "%s: cannot read sriov_drivers_autoprobe: %m",
+				       facts.addr),
 		       EXIT_DEVICE;
 
 	/* Refuse before changing anything at all (check only reports the difference). */
@@ -226,12 +228,14 @@ int apply_pf(struct pcidev *pf, const struct apply_opts *o)
 		if (r < 0)
 			return log_oom(), EXIT_USAGE;
 		if (r > 0 && !pc.force) {
-			log_error("%s: not changing sriov_numvfs %u -> %u: in use: %s; set force = true in %s to do it anyway",
-				  facts.addr, cur, pc.vfs, busy, pc.policy->path);
+			log_error(
+			    "%s: not changing sriov_numvfs %u -> %u: in use: %s; set force = true in %s to do it anyway",
+			    facts.addr, cur, pc.vfs, busy, pc.policy->path);
 			return EXIT_REFUSED;
 		}
 		if (r > 0)
-			log_warning("%s: force = true: destroying VFs in use: %s", facts.addr, busy);
+			log_warning("%s: force = true: destroying VFs in use: %s", facts.addr,
+				    busy);
 	}
 
 	if (autoprobe != (unsigned)pc.autoprobe) {
@@ -316,7 +320,8 @@ static int vf_bind(struct pcidev *vf, const char *where, const struct apply_opts
 				log_info("%s: loaded module %s", where, module);
 			r = pci_driver_name(module, &name);
 			if (r < 0)
-				return log_error_errno(r, "%s: module %s registers no PCI driver '%s'",
+				return log_error_errno(r,
+						       "%s: module %s registers no PCI driver '%s'",
 						       where, module, want),
 				       EXIT_DEVICE;
 		}
@@ -336,8 +341,9 @@ static int vf_bind(struct pcidev *vf, const char *where, const struct apply_opts
 		_cleanup_free_ char *why = NULL;
 
 		if (pcidev_in_use(vf, &why) > 0 && !pc->force) {
-			log_error("%s: bound to %s, policy says %s, but it is in use (%s); set force = true in %s to rebind",
-				  where, cur, name, why, pc->policy->path);
+			log_error(
+			    "%s: bound to %s, policy says %s, but it is in use (%s); set force = true in %s to rebind",
+			    where, cur, name, why, pc->policy->path);
 			return EXIT_REFUSED;
 		}
 		r = pcidev_unbind(vf, cur);
@@ -349,7 +355,8 @@ static int vf_bind(struct pcidev *vf, const char *where, const struct apply_opts
 
 	r = pcidev_read(vf, "driver_override", &override);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot read driver_override: %m", where), EXIT_DEVICE;
+		return log_error_errno(r, "%s: cannot read driver_override: %m", where),
+		       EXIT_DEVICE;
 	if (!streq(override, name) &&
 	    change_attr(o, vf, "driver_override", streq(override, "(null)") ? "none" : override,
 			name) < 0)
@@ -359,7 +366,8 @@ static int vf_bind(struct pcidev *vf, const char *where, const struct apply_opts
 	free(cur);
 	cur = NULL;
 	if (pcidev_driver(vf, &cur) < 0 || !cur || !streq(cur, name)) {
-		log_error_errno(r < 0 ? r : ENXIO, "%s: binding to %s failed (%s; driver now %s); see the kernel log",
+		log_error_errno(r < 0 ? r : ENXIO,
+				"%s: binding to %s failed (%s; driver now %s); see the kernel log",
 				where, name, r < 0 ? "%m" : "probe refused", cur ?: "none");
 		return EXIT_DEVICE;
 	}
@@ -377,7 +385,8 @@ static int apply_vf_index(struct pcidev *pf, struct pcidev *vf, unsigned index,
 	int r;
 
 	if (vf)
-		snprintf(where, sizeof(where), "%s vf %u (%s)", facts->addr, index, pcidev_addr(vf));
+		snprintf(where, sizeof(where), "%s vf %u (%s)", facts->addr, index,
+			 pcidev_addr(vf));
 	else
 		snprintf(where, sizeof(where), "%s vf %u", facts->addr, index);
 	if (index >= pc->vfs) {
@@ -387,7 +396,8 @@ static int apply_vf_index(struct pcidev *pf, struct pcidev *vf, unsigned index,
 	if (policy_resolve_vf(pc, index, &vc) < 0)
 		return EXIT_POLICY;
 
-	/* Network settings go in before the driver binds: many VF drivers read them only at probe. */
+	/* Network settings go in before the driver binds: many VF drivers read them only at probe.
+	 */
 	if (pc->kind == PF_KIND_NET) {
 		r = netvf_apply(facts, index, &vc, o->plan);
 		if (r < 0)
@@ -397,8 +407,10 @@ static int apply_vf_index(struct pcidev *pf, struct pcidev *vf, unsigned index,
 	if (!vf) {
 		/* VFs that are not PCI devices (netdevsim): network settings are all there is. */
 		if (vc.set & (1u << VF_KEY_DRIVER))
-			return log_error_errno(ENODEV, "%s:%u: %s: driver = \"%s\", but the VF is not a PCI device",
-					       pc->policy->path, vc.line[VF_KEY_DRIVER], where, vc.driver),
+			return log_error_errno(
+				   ENODEV,
+				   "%s:%u: %s: driver = \"%s\", but the VF is not a PCI device",
+				   pc->policy->path, vc.line[VF_KEY_DRIVER], where, vc.driver),
 			       EXIT_POLICY;
 		return EXIT_OK;
 	}
@@ -426,7 +438,8 @@ int apply_vf(struct pcidev *vf, const struct apply_opts *o)
 		return EXIT_OK;
 	}
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot find the PF: %m", pcidev_addr(vf)), EXIT_DEVICE;
+		return log_error_errno(r, "%s: cannot find the PF: %m", pcidev_addr(vf)),
+		       EXIT_DEVICE;
 
 	ex = pf_config(pf, o, &facts, &pc);
 	if (ex != EXIT_OK || !pc.policy)

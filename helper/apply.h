@@ -9,12 +9,12 @@
 
 /* Exit codes, documented in vio(8). Larger is worse when several devices are handled. */
 enum {
-	EXIT_OK = 0,      /* done, or nothing to do */
-	EXIT_USAGE = 1,   /* bad command line or internal error */
+	EXIT_OK = 0,	  /* done, or nothing to do */
+	EXIT_USAGE = 1,	  /* bad command line or internal error */
 	EXIT_POLICY = 2,  /* a policy file is invalid; the device was left as it is */
 	EXIT_DEVICE = 3,  /* the device is not what it should be, or the kernel refused */
 	EXIT_REFUSED = 4, /* VFs are in use and the policy does not say force */
-	EXIT_DRIFT = 5,   /* vio check: the system differs from the policy */
+	EXIT_DRIFT = 5,	  /* vio check: the system differs from the policy */
 };
 
 struct apply_opts {

@@ -145,17 +145,25 @@ static void parse_pf(struct policy *p, const config_setting_t *g)
 				mac_format(p->match_mac, p->match_value);
 				p->match = PF_MATCH_MAC;
 			} else if (streq(k, "id")) {
-				if (strlen(v) != 9 || sscanf(v, "%4x:%4x%c", &ven, &dev, &tail) != 2) {
-					conf_error(p, line, "id = \"%s\" is not vendor:device (e.g. \"8086:1572\")", v);
+				if (strlen(v) != 9 ||
+				    sscanf(v, "%4x:%4x%c", &ven, &dev, &tail) != 2) {
+					conf_error(
+					    p, line,
+					    "id = \"%s\" is not vendor:device (e.g. \"8086:1572\")",
+					    v);
 					continue;
 				}
-				snprintf(p->match_value, sizeof(p->match_value), "%04x:%04x", ven, dev);
+				snprintf(p->match_value, sizeof(p->match_value), "%04x:%04x", ven,
+					 dev);
 				p->match = PF_MATCH_ID;
 			} else if (pci_addr_normalize(v, addr) >= 0) {
 				memcpy(p->match_value, addr, sizeof(addr));
 				p->match = PF_MATCH_ADDR;
 			} else if (strchr(v, ':') || !ifname_valid(v)) {
-				conf_error(p, line, "name = \"%s\" is neither a PCI address (05:00.0, 0000:05:00.0) nor an interface name", v);
+				conf_error(
+				    p, line,
+				    "name = \"%s\" is neither a PCI address (05:00.0, 0000:05:00.0) nor an interface name",
+				    v);
 			} else {
 				snprintf(p->match_value, sizeof(p->match_value), "%s", v);
 				p->match = PF_MATCH_IFNAME;
@@ -170,7 +178,8 @@ static void parse_pf(struct policy *p, const config_setting_t *g)
 				continue;
 			p->kind = pf_kind_from_string(v);
 			if (p->kind < 0) {
-				conf_error(p, line, "kind = \"%s\": must be \"net\", \"gpu\" or \"dev\"", v);
+				conf_error(p, line,
+					   "kind = \"%s\": must be \"net\", \"gpu\" or \"dev\"", v);
 				continue;
 			}
 		} else if (streq(k, "vfs")) {
@@ -178,7 +187,8 @@ static void parse_pf(struct policy *p, const config_setting_t *g)
 			if (config_setting_type(s) == CONFIG_TYPE_STRING) {
 				v = config_setting_get_string(s);
 				if (!streq(v, "max")) {
-					conf_error(p, line, "vfs = \"%s\": must be a number or \"max\"", v);
+					conf_error(p, line,
+						   "vfs = \"%s\": must be a number or \"max\"", v);
 					continue;
 				}
 				p->vfs_max = true;
@@ -193,16 +203,19 @@ static void parse_pf(struct policy *p, const config_setting_t *g)
 				continue;
 			}
 		} else if (streq(k, "autoprobe") || streq(k, "force") || streq(k, "promisc")) {
-			key = streq(k, "autoprobe") ? PF_KEY_AUTOPROBE :
-			      streq(k, "force")     ? PF_KEY_FORCE :
-						      PF_KEY_PROMISC;
+			key = streq(k, "autoprobe") ? PF_KEY_AUTOPROBE
+			      : streq(k, "force")   ? PF_KEY_FORCE
+						    : PF_KEY_PROMISC;
 			if (!get_bool(p, s, &b))
 				continue;
-			*(key == PF_KEY_AUTOPROBE ? &p->autoprobe :
-			  key == PF_KEY_FORCE     ? &p->force :
-						    &p->promisc) = b;
+			*(key == PF_KEY_AUTOPROBE ? &p->autoprobe
+			  : key == PF_KEY_FORCE	  ? &p->force
+						  : &p->promisc) = b;
 		} else {
-			conf_error(p, line, "unknown key '%s' in 'pf' (known: name, id, mac, kind, vfs, autoprobe, force, promisc)", k);
+			conf_error(
+			    p, line,
+			    "unknown key '%s' in 'pf' (known: name, id, mac, kind, vfs, autoprobe, force, promisc)",
+			    k);
 			continue;
 		}
 		p->set |= 1u << key;
@@ -210,7 +223,8 @@ static void parse_pf(struct policy *p, const config_setting_t *g)
 	}
 
 	if (n_match == 0)
-		conf_error(p, p->pf_line, "'pf' needs one of name, id or mac to say which PF it is for");
+		conf_error(p, p->pf_line,
+			   "'pf' needs one of name, id or mac to say which PF it is for");
 	if (!(p->set & (1u << PF_KEY_VFS)))
 		conf_error(p, p->pf_line, "'pf' needs 'vfs' (a number or \"max\")");
 }
@@ -234,8 +248,10 @@ static void parse_vf(struct policy *p, const config_setting_t *g, const char *se
 			if (!v)
 				continue;
 			if (!module_name_valid(v)) {
-				conf_error(p, line, "driver = \"%s\" is not a kernel module name (letters, digits, '_' and '-', at most %d)",
-					   v, MODULE_NAME_MAX - 1);
+				conf_error(
+				    p, line,
+				    "driver = \"%s\" is not a kernel module name (letters, digits, '_' and '-', at most %d)",
+				    v, MODULE_NAME_MAX - 1);
 				continue;
 			}
 			snprintf(c->driver, sizeof(c->driver), "%s", v);
@@ -244,8 +260,10 @@ static void parse_vf(struct policy *p, const config_setting_t *g, const char *se
 			if (!get_mac(p, s, c->mac))
 				continue;
 			if (mac_is_zero(c->mac) || mac_is_multicast(c->mac)) {
-				conf_error(p, line, "mac = \"%s\" is %s; a VF needs a unicast address", config_setting_get_string(s),
-					   mac_is_zero(c->mac) ? "all zeros" : "a multicast address");
+				conf_error(
+				    p, line, "mac = \"%s\" is %s; a VF needs a unicast address",
+				    config_setting_get_string(s),
+				    mac_is_zero(c->mac) ? "all zeros" : "a multicast address");
 				continue;
 			}
 			break;
@@ -262,7 +280,8 @@ static void parse_vf(struct policy *p, const config_setting_t *g, const char *se
 			if (!v)
 				continue;
 			if (!streq(v, "802.1Q") && !streq(v, "802.1ad")) {
-				conf_error(p, line, "proto = \"%s\": must be \"802.1Q\" or \"802.1ad\"", v);
+				conf_error(p, line,
+					   "proto = \"%s\": must be \"802.1Q\" or \"802.1ad\"", v);
 				continue;
 			}
 			c->proto_8021ad = streq(v, "802.1ad");
@@ -293,13 +312,18 @@ static void parse_vf(struct policy *p, const config_setting_t *g, const char *se
 				continue;
 			c->link_state = vf_link_state_from_string(v);
 			if (c->link_state < 0) {
-				conf_error(p, line, "link_state = \"%s\": must be \"auto\", \"enable\" or \"disable\"", v);
+				conf_error(
+				    p, line,
+				    "link_state = \"%s\": must be \"auto\", \"enable\" or \"disable\"",
+				    v);
 				continue;
 			}
 			break;
 		default:
-			conf_error(p, line, "unknown key '%s' in '%s' (known: driver, mac, vlan, qos, proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss)",
-				   k, section);
+			conf_error(
+			    p, line,
+			    "unknown key '%s' in '%s' (known: driver, mac, vlan, qos, proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss)",
+			    k, section);
 			continue;
 		}
 		c->set |= 1u << key;
@@ -355,8 +379,8 @@ static void check_sections(struct policy *p)
 
 		/* A vfN may refine a range; two ranges (or two vfN) for one VF are ambiguous. */
 		if (*prev && (*prev)->last >= s->first)
-			conf_error(p, s->line, "'%s' overlaps '%s' (line %u)", s->name, (*prev)->name,
-				   (*prev)->line);
+			conf_error(p, s->line, "'%s' overlaps '%s' (line %u)", s->name,
+				   (*prev)->name, (*prev)->line);
 		if (!*prev || s->last > (*prev)->last)
 			*prev = s;
 
@@ -364,11 +388,13 @@ static void check_sections(struct policy *p)
 			conf_error(p, s->line, "'%s': VF index %u is not below vfs = %u", s->name,
 				   s->last, p->vfs);
 		if (s->cfg.set & (1u << VF_KEY_MAC) && s->first != s->last)
-			conf_error(p, s->cfg.line[VF_KEY_MAC], "'%s': one mac for %u VFs; give each VF its own vfN section",
+			conf_error(p, s->cfg.line[VF_KEY_MAC],
+				   "'%s': one mac for %u VFs; give each VF its own vfN section",
 				   s->name, s->last - s->first + 1);
 	}
 	if (p->vf_defaults.set & (1u << VF_KEY_MAC))
-		conf_error(p, p->vf_defaults.line[VF_KEY_MAC], "'vf': one mac for every VF; give each VF its own vfN section");
+		conf_error(p, p->vf_defaults.line[VF_KEY_MAC],
+			   "'vf': one mac for every VF; give each VF its own vfN section");
 }
 
 static void check_kind(struct policy *p)
@@ -383,7 +409,8 @@ static void check_kind(struct policy *p)
 		where = "promisc";
 	}
 	for (unsigned i = 0; !where && i <= p->n_sections; i++) {
-		const struct vf_config *c = i < p->n_sections ? &p->sections[i].cfg : &p->vf_defaults;
+		const struct vf_config *c =
+		    i < p->n_sections ? &p->sections[i].cfg : &p->vf_defaults;
 
 		for (enum vf_key k = 0; k < _VF_KEY_MAX; k++)
 			if (VF_NET_KEYS & c->set & (1u << k)) {
@@ -506,7 +533,8 @@ struct policy *conf_parse_buffer(const char *path, const char *buf, size_t len)
 			continue;
 		}
 		if (!parse_vf_name(name, &first, &last)) {
-			conf_error(p, line_of(g), "unknown section '%s' (known: pf, vf, vfN, vfN-M)", name);
+			conf_error(p, line_of(g),
+				   "unknown section '%s' (known: pf, vf, vfN, vfN-M)", name);
 			continue;
 		}
 		if (first > last) {

@@ -46,9 +46,10 @@ int check_run(const struct policy_set *set)
 		log_error_errno(r, "cannot enumerate devices: %m");
 		c.read_error = true;
 	}
-	printf("%u policy file%s, %u with errors; %u SR-IOV PF%s; %u difference%s from the policy\n",
-	       set->n_files, set->n_files == 1 ? "" : "s", bad, c.n_pfs, c.n_pfs == 1 ? "" : "s",
-	       plan.n_diffs, plan.n_diffs == 1 ? "" : "s");
+	printf(
+	    "%u policy file%s, %u with errors; %u SR-IOV PF%s; %u difference%s from the policy\n",
+	    set->n_files, set->n_files == 1 ? "" : "s", bad, c.n_pfs, c.n_pfs == 1 ? "" : "s",
+	    plan.n_diffs, plan.n_diffs == 1 ? "" : "s");
 	if (bad || c.policy_error)
 		return EXIT_POLICY;
 	if (c.read_error)
@@ -105,16 +106,18 @@ static void explain_vf(struct pcidev *pf, const struct pf_plan_config *pc,
 		case VF_KEY_TRUST:
 		case VF_KEY_QUERY_RSS:
 			snprintf(val, sizeof(val), "%s",
-				 (k == VF_KEY_SPOOFCHK ? vc.spoofchk :
-				  k == VF_KEY_TRUST    ? vc.trust :
-							 vc.query_rss) ? "on" : "off");
+				 (k == VF_KEY_SPOOFCHK ? vc.spoofchk
+				  : k == VF_KEY_TRUST  ? vc.trust
+						       : vc.query_rss)
+				     ? "on"
+				     : "off");
 			break;
 		default:
 			snprintf(val, sizeof(val), "%u",
-				 k == VF_KEY_VLAN	 ? vc.vlan :
-				 k == VF_KEY_QOS	 ? vc.qos :
-				 k == VF_KEY_MIN_TX_RATE ? vc.min_tx_rate :
-							   vc.max_tx_rate);
+				 k == VF_KEY_VLAN	   ? vc.vlan
+				 : k == VF_KEY_QOS	   ? vc.qos
+				 : k == VF_KEY_MIN_TX_RATE ? vc.min_tx_rate
+							   : vc.max_tx_rate);
 		}
 		printf("  %-12s %-18s %s:%u (%s)\n", vf_key_to_string(k), val, pc->policy->path,
 		       vc.line[k], vc.origin[k]);
@@ -123,10 +126,11 @@ static void explain_vf(struct pcidev *pf, const struct pf_plan_config *pc,
 		uint8_t mac[6];
 
 		if (netvf_stable_mac(facts, i, mac) >= 0)
-			printf("  %-12s %-18s generated: stable, from machine-id and the PF\n", "mac",
-			       mac_format(mac, m));
+			printf("  %-12s %-18s generated: stable, from machine-id and the PF\n",
+			       "mac", mac_format(mac, m));
 		else
-			printf("  %-12s %-18s generated, but /etc/machine-id cannot be read\n", "mac", "-");
+			printf("  %-12s %-18s generated, but /etc/machine-id cannot be read\n",
+			       "mac", "-");
 	}
 	if (vc.set & (1u << VF_KEY_DRIVER))
 		printf("  %-12s %-18s %s:%u (%s)\n", "driver", vc.driver, pc->policy->path,
@@ -135,7 +139,8 @@ static void explain_vf(struct pcidev *pf, const struct pf_plan_config *pc,
 		printf("  %-12s %-18s %s\n", "driver", drv ?: "-", why);
 	else
 		printf("  %-12s %-18s %s\n", "driver", "-",
-		       pc->autoprobe ? "autoprobe on: the kernel's choice" : "native driver, once the VF exists");
+		       pc->autoprobe ? "autoprobe on: the kernel's choice"
+				     : "native driver, once the VF exists");
 }
 
 int explain_run(struct pcidev *pf, const struct policy_set *set)
@@ -153,8 +158,8 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 	(void)pcidev_driver(pf, &drv);
 	(void)pcidev_read_unsigned(pf, "sriov_numvfs", &numvfs);
 	printf("%s: %04x:%04x, driver %s, %u of %u VFs%s%s\n", facts.addr, facts.vendor,
-	       facts.device, drv ?: "none", numvfs, facts.totalvfs, facts.ifname[0] ? ", interface " : "",
-	       facts.ifname);
+	       facts.device, drv ?: "none", numvfs, facts.totalvfs,
+	       facts.ifname[0] ? ", interface " : "", facts.ifname);
 	if (ex != EXIT_OK)
 		return ex;
 	p = pc.policy;
@@ -165,7 +170,8 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 	printf("policy: %s:%u (%s = \"%s\")\n", p->path, p->pf_line, match_key(p->match),
 	       p->match_value);
 	for (unsigned i = 0; i < set->n_files; i++)
-		if (set->files[i] != p && !set->files[i]->broken && policy_matches(set->files[i], &facts))
+		if (set->files[i] != p && !set->files[i]->broken &&
+		    policy_matches(set->files[i], &facts))
 			printf("  also matches, not applied: %s\n", set->files[i]->path);
 
 	printf("pf:\n  %-12s %-18s ", "kind", pf_kind_to_string(pc.kind));
@@ -177,7 +183,10 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 	printf("  %-12s %-18s ", "force", pc.force ? "on" : "off");
 	source_pf(p, PF_KEY_FORCE, "built-in default");
 	if (pc.kind == PF_KIND_NET) {
-		printf("  %-12s %-18s ", "promisc", !pc.promisc_set ? "-" : pc.promisc ? "on" : "off");
+		printf("  %-12s %-18s ", "promisc",
+		       !pc.promisc_set ? "-"
+		       : pc.promisc    ? "on"
+				       : "off");
 		source_pf(p, PF_KEY_PROMISC, "not set: left as it is");
 	}
 	for (unsigned i = 0; i < pc.vfs; i++)

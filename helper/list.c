@@ -15,7 +15,7 @@ struct vf_row {
 	unsigned index;
 	char addr[PCI_ADDR_MAX];
 	char *driver;
-	int iommu;           /* -1: none */
+	int iommu;		    /* -1: none */
 	const struct vf_state *net; /* NULL: no PF netdev, or not reported */
 };
 
@@ -131,7 +131,10 @@ static void print_table(const struct pf_row *pf)
 	snprintf(iommu, sizeof(iommu), "%d", pf->iommu);
 	printf("%-13s %-15s %-4s %-12s %-5s %-7s %-9s %s\n", pf->addr, dash(pf->netdev), pf->kind,
 	       dash(pf->driver), pf->iommu < 0 ? "-" : iommu, vfs,
-	       pf->autoprobe < 0 ? "-" : pf->autoprobe ? "on" : "off", dash(pf->policy));
+	       pf->autoprobe < 0 ? "-"
+	       : pf->autoprobe	 ? "on"
+				 : "off",
+	       dash(pf->policy));
 	for (unsigned i = 0; i < pf->n_vfs; i++) {
 		const struct vf_row *v = &pf->vfs[i];
 		char mac[MAC_STR_MAX], vlan[32] = "-", vi[16] = "-";
@@ -142,10 +145,15 @@ static void print_table(const struct pf_row *pf)
 			snprintf(vlan, sizeof(vlan), "%u/%u%s", v->net->vlan, v->net->qos,
 				 v->net->proto_8021ad ? "/ad" : "");
 		printf("  vf%-4u %-13s %-12s %-5s %-17s %-10s %-7s %-5s %s\n", v->index,
-		       dash(v->addr), dash(v->driver), vi, v->net ? mac_format(v->net->mac, mac) : "-",
-		       vlan, v->net ? dash(vf_link_state_to_string(v->net->link_state)) : "-",
-		       !v->net || v->net->trust < 0 ? "-" : v->net->trust ? "on" : "off",
-		       !v->net || v->net->spoofchk < 0 ? "-" : v->net->spoofchk ? "on" : "off");
+		       dash(v->addr), dash(v->driver), vi,
+		       v->net ? mac_format(v->net->mac, mac) : "-", vlan,
+		       v->net ? dash(vf_link_state_to_string(v->net->link_state)) : "-",
+		       !v->net || v->net->trust < 0 ? "-"
+		       : v->net->trust		    ? "on"
+						    : "off",
+		       !v->net || v->net->spoofchk < 0 ? "-"
+		       : v->net->spoofchk	       ? "on"
+						       : "off");
 	}
 }
 
@@ -165,7 +173,8 @@ static int list_one(struct pcidev *pf, void *userdata)
 	if (policy_find(ctx->policies, &facts, &p) < 0)
 		ctx->status = exit_worst(ctx->status, EXIT_POLICY);
 	row.policy = p ? p->path : NULL;
-	row.kind = pf_kind_to_string(p && (p->set & (1u << PF_KEY_KIND)) ? p->kind : facts.kind_default);
+	row.kind =
+	    pf_kind_to_string(p && (p->set & (1u << PF_KEY_KIND)) ? p->kind : facts.kind_default);
 	row.netdev = facts.ifname[0] ? facts.ifname : NULL;
 	(void)pcidev_driver(pf, &row.driver);
 	if (pcidev_iommu_group(pf, &g) >= 0)
@@ -231,8 +240,9 @@ int list_run(const struct policy_set *policies, bool json)
 	else
 		printf("%-13s %-15s %-4s %-12s %-5s %-7s %-9s %s\n"
 		       "  %-6s %-13s %-12s %-5s %-17s %-10s %-7s %-5s %s\n",
-		       "PF", "NETDEV", "KIND", "DRIVER", "IOMMU", "VFS", "AUTOPROBE", "POLICY", "VF",
-		       "ADDRESS", "DRIVER", "IOMMU", "MAC", "VLAN/QOS", "LINK", "TRUST", "SPOOFCHK");
+		       "PF", "NETDEV", "KIND", "DRIVER", "IOMMU", "VFS", "AUTOPROBE", "POLICY",
+		       "VF", "ADDRESS", "DRIVER", "IOMMU", "MAC", "VLAN/QOS", "LINK", "TRUST",
+		       "SPOOFCHK");
 	r = pcidev_foreach_pf(list_one, &ctx);
 	if (json)
 		fputs(ctx.n ? "\n]}\n" : "]}\n", stdout);

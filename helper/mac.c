@@ -26,7 +26,8 @@ static int mac_open(void)
 	if (!dl)
 		return log_debug_errno(EOPNOTSUPP, "dlopen libcrypto.so.3: %s", dlerror());
 	sym_EVP_Q_mac = (__typeof__(EVP_Q_mac) *)dlsym(dl, "EVP_Q_mac");
-	sym_OPENSSL_init_crypto = (__typeof__(OPENSSL_init_crypto) *)dlsym(dl, "OPENSSL_init_crypto");
+	sym_OPENSSL_init_crypto =
+	    (__typeof__(OPENSSL_init_crypto) *)dlsym(dl, "OPENSSL_init_crypto");
 	if (!sym_EVP_Q_mac || !sym_OPENSSL_init_crypto)
 		return -EOPNOTSUPP;
 	/* Not openssl.cnf: a MAC that must be the same on every host may not depend on a

@@ -30,36 +30,37 @@ static unsigned arg_n_dirs;
 
 static void help(void)
 {
-	printf("Usage: %s [OPTIONS] COMMAND [ARGS]\n"
-	       "\n"
-	       "Creates and configures SR-IOV virtual functions as the policy in\n"
-	       "/usr/lib/vio.d, /run/vio.d and /etc/vio.d says. See vio(8), vio.conf(5).\n"
-	       "\n"
-	       "Commands:\n"
-	       "  list [--json]      every SR-IOV PF and its VFs, with the policy that applies\n"
-	       "  check              check every policy file and compare the system with it\n"
-	       "  explain DEVICE     which policy applies to a PF, where each value comes from,\n"
-	       "                     and what vio would do\n"
-	       "  apply [DEVICE...]  make PFs and their VFs match the policy now (default: all)\n"
-	       "  mac PF N           print the MAC that VF N of PF gets when the policy gives none\n"
-	       "  modules            print the kernel modules the policy needs (for initramfs tools)\n"
-	       "  pf DEVICE          handle a PF event (run by udev)\n"
-	       "  vf DEVICE          handle a VF event (run by udev)\n"
-	       "\n"
-	       "DEVICE is a PCI address (05:00.0, 0000:05:00.0), a /sys path, or, for apply\n"
-	       "and mac, a network interface name.\n"
-	       "\n"
-	       "Options:\n"
-	       "  -n --dry-run         print what would be written, write nothing\n"
-	       "  -j --json            list: JSON output\n"
-	       "  -P --policy-dir=DIR  read policy from DIR instead (may be repeated)\n"
-	       "  -v --verbose         log debug messages too\n"
-	       "  -h --help            show this help\n"
-	       "     --version         show the version\n"
-	       "\n"
-	       "Exit status: 0 done or nothing to do, 1 usage or internal error, 2 policy error,\n"
-	       "3 device error, 4 refused because VFs are in use, 5 (check) the system differs.\n",
-	       program_invocation_short_name);
+	printf(
+	    "Usage: %s [OPTIONS] COMMAND [ARGS]\n"
+	    "\n"
+	    "Creates and configures SR-IOV virtual functions as the policy in\n"
+	    "/usr/lib/vio.d, /run/vio.d and /etc/vio.d says. See vio(8), vio.conf(5).\n"
+	    "\n"
+	    "Commands:\n"
+	    "  list [--json]      every SR-IOV PF and its VFs, with the policy that applies\n"
+	    "  check              check every policy file and compare the system with it\n"
+	    "  explain DEVICE     which policy applies to a PF, where each value comes from,\n"
+	    "                     and what vio would do\n"
+	    "  apply [DEVICE...]  make PFs and their VFs match the policy now (default: all)\n"
+	    "  mac PF N           print the MAC that VF N of PF gets when the policy gives none\n"
+	    "  modules            print the kernel modules the policy needs (for initramfs tools)\n"
+	    "  pf DEVICE          handle a PF event (run by udev)\n"
+	    "  vf DEVICE          handle a VF event (run by udev)\n"
+	    "\n"
+	    "DEVICE is a PCI address (05:00.0, 0000:05:00.0), a /sys path, or, for apply\n"
+	    "and mac, a network interface name.\n"
+	    "\n"
+	    "Options:\n"
+	    "  -n --dry-run         print what would be written, write nothing\n"
+	    "  -j --json            list: JSON output\n"
+	    "  -P --policy-dir=DIR  read policy from DIR instead (may be repeated)\n"
+	    "  -v --verbose         log debug messages too\n"
+	    "  -h --help            show this help\n"
+	    "     --version         show the version\n"
+	    "\n"
+	    "Exit status: 0 done or nothing to do, 1 usage or internal error, 2 policy error,\n"
+	    "3 device error, 4 refused because VFs are in use, 5 (check) the system differs.\n",
+	    program_invocation_short_name);
 }
 
 static int parse_argv(int argc, char *argv[])
@@ -85,7 +86,8 @@ static int parse_argv(int argc, char *argv[])
 			break;
 		case 'P':
 			if (arg_n_dirs >= MAX_POLICY_DIRS)
-				return log_error_errno(E2BIG, "at most %d --policy-dir", MAX_POLICY_DIRS);
+				return log_error_errno(E2BIG, "at most %d --policy-dir",
+						       MAX_POLICY_DIRS);
 			arg_dirs[arg_n_dirs++] = optarg;
 			break;
 		case 'v':
@@ -108,8 +110,9 @@ static int open_device(const char *arg, bool user, struct pcidev **ret)
 	int r = user ? pcidev_from_user(arg, ret) : pcidev_from_arg(arg, ret);
 
 	if (r == -EINVAL)
-		log_error("'%s': not a PCI address (05:00.0, 0000:05:00.0)%s or a /sys path of a PCI device",
-			  arg, user ? ", an interface name" : "");
+		log_error(
+		    "'%s': not a PCI address (05:00.0, 0000:05:00.0)%s or a /sys path of a PCI device",
+		    arg, user ? ", an interface name" : "");
 	else if (r == -ENODEV)
 		log_error("'%s': no such PCI device", arg);
 	else if (r == -EMEDIUMTYPE)
@@ -301,7 +304,8 @@ static int cmd_mac(int argc, char *argv[])
 	if (pf_facts_read(d, true, &facts) < 0)
 		return EXIT_DEVICE;
 	if (index >= facts.totalvfs)
-		log_warning("%s: vf %u is past sriov_totalvfs %u", facts.addr, index, facts.totalvfs);
+		log_warning("%s: vf %u is past sriov_totalvfs %u", facts.addr, index,
+			    facts.totalvfs);
 	r = netvf_stable_mac(&facts, index, mac);
 	if (r < 0) {
 		log_error_errno(r, "%s: cannot generate a MAC for vf %u (/etc/machine-id: %m)",
@@ -318,12 +322,23 @@ int main(int argc, char *argv[])
 		const char *name, *usage;
 		int (*fn)(int argc, char *argv[]);
 	} cmds[] = {
-		{ "apply", "[--dry-run] [DEVICE...]\n  Make the PFs and their VFs match the policy now; all PFs without DEVICE.", cmd_apply },
-		{ "check", "\n  Check every policy file and compare the system with the policy.\n  Exit: 0 all as the policy says, 2 policy error, 3 cannot read the system, 5 differences.", cmd_check },
-		{ "explain", "DEVICE\n  Which policy applies to DEVICE, where each value comes from, and the steps vio would take.", cmd_explain },
-		{ "list", "[--json]\n  Every SR-IOV PF and its VFs with the policy that applies (JSON: see vio(8)).", cmd_list },
-		{ "mac", "PF N\n  The MAC address VF N of PF gets when its policy gives none.", cmd_mac },
-		{ "modules", "\n  The kernel modules the policy needs, one per line (for initramfs tools).", cmd_modules },
+		{ "apply",
+		  "[--dry-run] [DEVICE...]\n  Make the PFs and their VFs match the policy now; all PFs without DEVICE.",
+		  cmd_apply },
+		{ "check",
+		  "\n  Check every policy file and compare the system with the policy.\n  Exit: 0 all as the policy says, 2 policy error, 3 cannot read the system, 5 differences.",
+		  cmd_check },
+		{ "explain",
+		  "DEVICE\n  Which policy applies to DEVICE, where each value comes from, and the steps vio would take.",
+		  cmd_explain },
+		{ "list",
+		  "[--json]\n  Every SR-IOV PF and its VFs with the policy that applies (JSON: see vio(8)).",
+		  cmd_list },
+		{ "mac", "PF N\n  The MAC address VF N of PF gets when its policy gives none.",
+		  cmd_mac },
+		{ "modules",
+		  "\n  The kernel modules the policy needs, one per line (for initramfs tools).",
+		  cmd_modules },
 		{ "pf", "DEVICE\n  Handle a PF event (run by udev).", NULL },
 		{ "vf", "DEVICE\n  Handle a VF event (run by udev).", NULL },
 	};

@@ -13,18 +13,18 @@
 #include "shared/log.h"
 #include "modload.h"
 
-#define SYMS(X)                               \
-	X(kmod_new)                           \
-	X(kmod_unref)                         \
-	X(kmod_set_log_fn)                    \
-	X(kmod_set_log_priority)              \
-	X(kmod_load_resources)                \
-	X(kmod_module_new_from_lookup)        \
-	X(kmod_module_get_module)             \
-	X(kmod_module_get_name)               \
-	X(kmod_module_get_initstate)          \
-	X(kmod_module_probe_insert_module)    \
-	X(kmod_module_unref)                  \
+#define SYMS(X)                                                                                    \
+	X(kmod_new)                                                                                \
+	X(kmod_unref)                                                                              \
+	X(kmod_set_log_fn)                                                                         \
+	X(kmod_set_log_priority)                                                                   \
+	X(kmod_load_resources)                                                                     \
+	X(kmod_module_new_from_lookup)                                                             \
+	X(kmod_module_get_module)                                                                  \
+	X(kmod_module_get_name)                                                                    \
+	X(kmod_module_get_initstate)                                                               \
+	X(kmod_module_probe_insert_module)                                                         \
+	X(kmod_module_unref)                                                                       \
 	X(kmod_module_unref_list)
 
 #define DECLARE(f) static __typeof__(f) *sym_##f;
@@ -55,9 +55,9 @@ static int modload_open(void)
 	dl = dlopen("libkmod.so.2", RTLD_NOW | RTLD_LOCAL);
 	if (!dl)
 		return log_debug_errno(EOPNOTSUPP, "dlopen libkmod.so.2: %s", dlerror());
-#define LOAD(f)                                         \
-	sym_##f = (__typeof__(f) *)dlsym(dl, #f);       \
-	if (!sym_##f)                                   \
+#define LOAD(f)                                                                                    \
+	sym_##f = (__typeof__(f) *)dlsym(dl, #f);                                                  \
+	if (!sym_##f)                                                                              \
 		return -EOPNOTSUPP;
 	SYMS(LOAD)
 #undef LOAD

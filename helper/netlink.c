@@ -134,8 +134,8 @@ static int put_vf_attr(struct nl_msg *m, unsigned vf, enum vf_key key, const str
 static int vf_msg(int ifindex, unsigned vf, enum vf_key key, const struct vf_config *c,
 		  struct nl_msg **ret)
 {
-	_cleanup_(nlmsg_freep) struct nl_msg *m = link_msg(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK,
-							   ifindex);
+	_cleanup_(nlmsg_freep) struct nl_msg *m =
+	    link_msg(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, ifindex);
 	struct nlattr *list, *info;
 	int r;
 
@@ -276,7 +276,7 @@ static void parse_vf(struct nlattr *info, struct link_state *s)
 		struct nlattr *vi;
 		int rem;
 
-		nla_for_each_nested(vi, tb[IFLA_VF_VLAN_LIST], rem)
+		nla_for_each_nested (vi, tb[IFLA_VF_VLAN_LIST], rem)
 			if (nla_type(vi) == IFLA_VF_VLAN_INFO &&
 			    nla_len(vi) >= (int)sizeof(struct ifla_vf_vlan_info)) {
 				const struct ifla_vf_vlan_info *x = nla_data(vi);
@@ -292,10 +292,10 @@ static void parse_vf(struct nlattr *info, struct link_state *s)
 		v.max_tx_rate = r->max_tx_rate;
 	}
 	/* The kernel reports (u32)-1 for settings the driver does not implement. */
-#define SETTING(attr, type, field)                                                    \
-	if (tb[attr] && nla_len(tb[attr]) >= (int)sizeof(type)) {                     \
-		const type *x = nla_data(tb[attr]);                                   \
-		v.field = x->setting == (uint32_t)-1 ? -1 : (int)x->setting;          \
+#define SETTING(attr, type, field)                                                                 \
+	if (tb[attr] && nla_len(tb[attr]) >= (int)sizeof(type)) {                                  \
+		const type *x = nla_data(tb[attr]);                                                \
+		v.field = x->setting == (uint32_t)-1 ? -1 : (int)x->setting;                       \
 	}
 	SETTING(IFLA_VF_SPOOFCHK, struct ifla_vf_spoofchk, spoofchk)
 	SETTING(IFLA_VF_TRUST, struct ifla_vf_trust, trust)
@@ -305,9 +305,9 @@ static void parse_vf(struct nlattr *info, struct link_state *s)
 	    nla_len(tb[IFLA_VF_LINK_STATE]) >= (int)sizeof(struct ifla_vf_link_state)) {
 		const struct ifla_vf_link_state *x = nla_data(tb[IFLA_VF_LINK_STATE]);
 
-		v.link_state = x->link_state == IFLA_VF_LINK_STATE_ENABLE  ? VF_LINK_STATE_ENABLE :
-			       x->link_state == IFLA_VF_LINK_STATE_DISABLE ? VF_LINK_STATE_DISABLE :
-									     VF_LINK_STATE_AUTO;
+		v.link_state = x->link_state == IFLA_VF_LINK_STATE_ENABLE    ? VF_LINK_STATE_ENABLE
+			       : x->link_state == IFLA_VF_LINK_STATE_DISABLE ? VF_LINK_STATE_DISABLE
+									     : VF_LINK_STATE_AUTO;
 	}
 	s->vfs[idx] = v;
 }
@@ -320,8 +320,7 @@ static int parse_link(struct nl_msg *m, void *arg)
 	struct ifinfomsg *ifi;
 	int rem;
 
-	if (h->nlmsg_type != RTM_NEWLINK ||
-	    nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
+	if (h->nlmsg_type != RTM_NEWLINK || nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
 		return NL_SKIP;
 	ifi = nlmsg_data(h);
 	s->flags = ifi->ifi_flags;
@@ -335,7 +334,7 @@ static int parse_link(struct nl_msg *m, void *arg)
 		s->vfs = calloc(s->n_vfs, sizeof(*s->vfs));
 		if (!s->vfs)
 			return NL_STOP;
-		nla_for_each_nested(info, tb[IFLA_VFINFO_LIST], rem)
+		nla_for_each_nested (info, tb[IFLA_VFINFO_LIST], rem)
 			if (nla_type(info) == IFLA_VF_INFO)
 				parse_vf(info, s);
 	}

@@ -15,7 +15,7 @@ struct vf_state {
 	bool proto_8021ad;
 	unsigned min_tx_rate, max_tx_rate;
 	int spoofchk, trust, query_rss; /* -1: the driver does not report it */
-	int link_state;                 /* -1: not reported */
+	int link_state;			/* -1: not reported */
 };
 
 struct link_state {
@@ -30,7 +30,8 @@ void link_state_done(struct link_state *s);
 
 /* Every libnl call lives in netlink.c. Errors are negative errno as the kernel sent it. */
 int netlink_link_get(int ifindex, struct link_state *ret);
-/* One IFLA_VF_INFO with the attribute for key (vlan covers qos and proto; the rates go together). */
+/* One IFLA_VF_INFO with the attribute for key (vlan covers qos and proto; the rates go together).
+ */
 int netlink_vf_set(int ifindex, unsigned vf, enum vf_key key, const struct vf_config *c);
 int netlink_set_promisc(int ifindex, bool on);
 

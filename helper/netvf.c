@@ -154,8 +154,8 @@ static struct vf_config current_of(const struct vf_state *v)
 int netvf_apply(const struct pf_facts *pf, unsigned index, const struct vf_config *vc,
 		struct plan *plan)
 {
-	static const enum vf_key order[] = { VF_KEY_MAC,      VF_KEY_VLAN,	 VF_KEY_MIN_TX_RATE,
-					     VF_KEY_SPOOFCHK, VF_KEY_TRUST,	 VF_KEY_LINK_STATE,
+	static const enum vf_key order[] = { VF_KEY_MAC,      VF_KEY_VLAN,  VF_KEY_MIN_TX_RATE,
+					     VF_KEY_SPOOFCHK, VF_KEY_TRUST, VF_KEY_LINK_STATE,
 					     VF_KEY_QUERY_RSS };
 	_cleanup_(link_state_donep) struct link_state *sp = NULL;
 	struct link_state s = {};
@@ -164,8 +164,10 @@ int netvf_apply(const struct pf_facts *pf, unsigned index, const struct vf_confi
 	int ifindex, r, first = 0;
 
 	if (!pf->ifname[0])
-		return log_error_errno(ENODEV, "%s vf %u: the PF has no network interface here (no driver netdev, or it is in another network namespace)",
-				       pf->addr, index);
+		return log_error_errno(
+		    ENODEV,
+		    "%s vf %u: the PF has no network interface here (no driver netdev, or it is in another network namespace)",
+		    pf->addr, index);
 	r = pf_ifindex(pf->ifname, &ifindex);
 	if (r < 0)
 		return log_error_errno(r, "%s vf %u: cannot read the ifindex of %s: %m", pf->addr,
@@ -184,8 +186,9 @@ int netvf_apply(const struct pf_facts *pf, unsigned index, const struct vf_confi
 	if (!(want.set & (1u << VF_KEY_MAC))) {
 		r = netvf_stable_mac(pf, index, want.mac);
 		if (r < 0)
-			return log_error_errno(r, "%s vf %u: cannot generate a stable MAC (/etc/machine-id: %m)",
-					       pf->addr, index);
+			return log_error_errno(
+			    r, "%s vf %u: cannot generate a stable MAC (/etc/machine-id: %m)",
+			    pf->addr, index);
 		want.set |= 1u << VF_KEY_MAC;
 	}
 	/* A rate message carries both limits: keep the one the policy does not set. */
@@ -205,10 +208,11 @@ int netvf_apply(const struct pf_facts *pf, unsigned index, const struct vf_confi
 
 		if (!(want.set & (1u << k)))
 			continue;
-		int reported = k == VF_KEY_SPOOFCHK ? v->spoofchk :
-			       k == VF_KEY_TRUST    ? v->trust :
-			       k == VF_KEY_QUERY_RSS ? v->query_rss :
-			       k == VF_KEY_LINK_STATE ? v->link_state : 0;
+		int reported = k == VF_KEY_SPOOFCHK	? v->spoofchk
+			       : k == VF_KEY_TRUST	? v->trust
+			       : k == VF_KEY_QUERY_RSS	? v->query_rss
+			       : k == VF_KEY_LINK_STATE ? v->link_state
+							: 0;
 
 		describe(k, &cur, old, sizeof(old));
 		describe(k, &want, new, sizeof(new));

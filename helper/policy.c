@@ -26,17 +26,22 @@ static const char *const link_state_names[_VF_LINK_STATE_MAX] = {
 };
 
 static const char *const vf_key_names[_VF_KEY_MAX] = {
-	[VF_KEY_DRIVER] = "driver",	      [VF_KEY_MAC] = "mac",
-	[VF_KEY_VLAN] = "vlan",		      [VF_KEY_QOS] = "qos",
-	[VF_KEY_PROTO] = "proto",	      [VF_KEY_MIN_TX_RATE] = "min_tx_rate",
-	[VF_KEY_MAX_TX_RATE] = "max_tx_rate", [VF_KEY_SPOOFCHK] = "spoofchk",
-	[VF_KEY_TRUST] = "trust",	      [VF_KEY_LINK_STATE] = "link_state",
+	[VF_KEY_DRIVER] = "driver",
+	[VF_KEY_MAC] = "mac",
+	[VF_KEY_VLAN] = "vlan",
+	[VF_KEY_QOS] = "qos",
+	[VF_KEY_PROTO] = "proto",
+	[VF_KEY_MIN_TX_RATE] = "min_tx_rate",
+	[VF_KEY_MAX_TX_RATE] = "max_tx_rate",
+	[VF_KEY_SPOOFCHK] = "spoofchk",
+	[VF_KEY_TRUST] = "trust",
+	[VF_KEY_LINK_STATE] = "link_state",
 	[VF_KEY_QUERY_RSS] = "query_rss",
 };
 
 static const char *const pf_key_names[_PF_KEY_MAX] = {
-	[PF_KEY_KIND] = "kind",		  [PF_KEY_VFS] = "vfs",	    [PF_KEY_AUTOPROBE] = "autoprobe",
-	[PF_KEY_FORCE] = "force",	  [PF_KEY_PROMISC] = "promisc",
+	[PF_KEY_KIND] = "kind",	  [PF_KEY_VFS] = "vfs",		[PF_KEY_AUTOPROBE] = "autoprobe",
+	[PF_KEY_FORCE] = "force", [PF_KEY_PROMISC] = "promisc",
 };
 
 static int lookup(const char *const *table, int n, const char *s)
@@ -115,7 +120,9 @@ static int collect(const char *const *dirs, struct entry **ret, unsigned *ret_n)
 
 		if (!dir) {
 			if (errno != ENOENT)
-				log_warning_errno(neg_errno(), "%s: cannot read directory: %m, ignoring", dirs[d]);
+				log_warning_errno(neg_errno(),
+						  "%s: cannot read directory: %m, ignoring",
+						  dirs[d]);
 			continue;
 		}
 		while ((de = readdir(dir))) {
@@ -124,7 +131,8 @@ static int collect(const char *const *dirs, struct entry **ret, unsigned *ret_n)
 			struct stat st;
 			unsigned i;
 
-			if (de->d_name[0] == '.' || len < 6 || !streq(de->d_name + len - 5, ".conf"))
+			if (de->d_name[0] == '.' || len < 6 ||
+			    !streq(de->d_name + len - 5, ".conf"))
 				continue;
 			if (asprintf(&path, "%s/%s", dirs[d], de->d_name) < 0)
 				goto oom;
@@ -257,13 +265,15 @@ int policy_find(const struct policy_set *s, const struct pf_facts *pf, const str
 		found = p;
 	}
 	if (found && unknown) {
-		log_error("%s: %s matches, but %s comes before it and cannot be read; not applying either",
-			  pf->addr, found->path, unknown->path);
+		log_error(
+		    "%s: %s matches, but %s comes before it and cannot be read; not applying either",
+		    pf->addr, found->path, unknown->path);
 		return -EINVAL;
 	}
 	if (!found && unknown) {
-		log_error("%s: no policy matches, but %s cannot be read and may be meant for it; leaving the PF as it is",
-			  pf->addr, unknown->path);
+		log_error(
+		    "%s: no policy matches, but %s cannot be read and may be meant for it; leaving the PF as it is",
+		    pf->addr, unknown->path);
 		return -EINVAL;
 	}
 	if (found && found->n_errors > 0) {
@@ -309,8 +319,9 @@ int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct 
 					line = bad->line[k];
 		}
 		if (line) {
-			log_error("%s:%u: %s: network settings, but the PF is kind \"%s\" (from %s); set kind = \"net\" if it is a NIC",
-				  p->path, line, pf->addr, pf_kind_to_string(c.kind), pf->kind_source);
+			log_error(
+			    "%s:%u: %s: network settings, but the PF is kind \"%s\" (from %s); set kind = \"net\" if it is a NIC",
+			    p->path, line, pf->addr, pf_kind_to_string(c.kind), pf->kind_source);
 			errors++;
 		}
 	}
@@ -400,9 +411,9 @@ int policy_resolve_vf(const struct pf_plan_config *pc, unsigned index, struct vf
 				       c.line[k], index, vf_key_to_string(k));
 	}
 	if (c.min_tx_rate && c.max_tx_rate && c.min_tx_rate > c.max_tx_rate)
-		return log_error_errno(EINVAL, "%s:%u: vf %u: min_tx_rate %u is above max_tx_rate %u",
-				       p->path, c.line[VF_KEY_MIN_TX_RATE], index, c.min_tx_rate,
-				       c.max_tx_rate);
+		return log_error_errno(
+		    EINVAL, "%s:%u: vf %u: min_tx_rate %u is above max_tx_rate %u", p->path,
+		    c.line[VF_KEY_MIN_TX_RATE], index, c.min_tx_rate, c.max_tx_rate);
 	*ret = c;
 	return 0;
 }

@@ -21,10 +21,10 @@ enum pf_kind {
 };
 
 enum pf_match {
-	PF_MATCH_ADDR,   /* name = "0000:05:00.0" */
+	PF_MATCH_ADDR,	 /* name = "0000:05:00.0" */
 	PF_MATCH_IFNAME, /* name = "enp5s0f0" */
-	PF_MATCH_ID,     /* id = "8086:1572" */
-	PF_MATCH_MAC,    /* mac = "3c:fd:fe:aa:bb:cc", the PF's permanent address */
+	PF_MATCH_ID,	 /* id = "8086:1572" */
+	PF_MATCH_MAC,	 /* mac = "3c:fd:fe:aa:bb:cc", the PF's permanent address */
 	_PF_MATCH_MAX,
 	_PF_MATCH_INVALID = -EINVAL,
 };
@@ -64,8 +64,8 @@ enum vf_key {
 #define VF_NET_KEYS ((1u << _VF_KEY_MAX) - 1 - (1u << VF_KEY_DRIVER))
 
 struct vf_config {
-	unsigned set;              /* bit per enum vf_key */
-	unsigned line[_VF_KEY_MAX]; /* where each key that is set was given */
+	unsigned set;			 /* bit per enum vf_key */
+	unsigned line[_VF_KEY_MAX];	 /* where each key that is set was given */
 	const char *origin[_VF_KEY_MAX]; /* section name it came from, for explain */
 	char driver[MODULE_NAME_MAX];
 	uint8_t mac[6];
@@ -84,7 +84,7 @@ struct vf_section {
 
 struct policy {
 	char *path;
-	bool broken;      /* unreadable or a syntax error: which PF it is for is unknown */
+	bool broken;	   /* unreadable or a syntax error: which PF it is for is unknown */
 	unsigned n_errors; /* semantic errors, already logged */
 
 	enum pf_match match;
@@ -109,13 +109,13 @@ struct policy {
 struct pf_facts {
 	char addr[PCI_ADDR_MAX];
 	unsigned vendor, device;
-	char ifname[16];          /* empty when the PF has no netdev */
+	char ifname[16]; /* empty when the PF has no netdev */
 	bool has_perm_mac;
 	uint8_t perm_mac[6];
 	unsigned totalvfs;
 	enum pf_kind kind_default; /* from hwdb, else PCI class */
 	const char *kind_source;   /* "hwdb", "PCI class" */
-	char unsupported[128];     /* hwdb VIO_UNSUPPORTED: why vio cannot make its VFs */
+	char unsupported[128];	   /* hwdb VIO_UNSUPPORTED: why vio cannot make its VFs */
 };
 
 /* The policy applied to one PF, after matching and device checks. */

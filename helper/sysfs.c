@@ -328,7 +328,8 @@ int pcidev_netdev(const struct pcidev *d, char ret[static 16])
 	if (!dir)
 		return neg_errno();
 	while ((de = readdir(dir))) {
-		if (de->d_name[0] == '.' || !ifname_valid(de->d_name) || is_representor(p, de->d_name))
+		if (de->d_name[0] == '.' || !ifname_valid(de->d_name) ||
+		    is_representor(p, de->d_name))
 			continue;
 		/* Several uplinks (rare): the first by name, so the choice is stable. */
 		if (!best[0] || strcmp(de->d_name, best) < 0)
@@ -442,8 +443,10 @@ int pcidev_in_use(const struct pcidev *d, char **ret_why)
 	if (drv && streq(drv, "vfio-pci") && pcidev_iommu_group(d, &group) >= 0) {
 		snprintf(p, sizeof(p), "/sys/class/vfio/%u/dev", group);
 		if (sysfs_devt(p, &devt) >= 0 && devt_is_open(devt, &pid) > 0)
-			return asprintf(ret_why, "vfio group %u is open (pid %d)", group, (int)pid) < 0 ?
-				       -ENOMEM : 1;
+			return asprintf(ret_why, "vfio group %u is open (pid %d)", group,
+					(int)pid) < 0
+				   ? -ENOMEM
+				   : 1;
 	}
 	if (pcidev_netdev(d, ifname) >= 0 && netdev_is_up(ifname) > 0)
 		return asprintf(ret_why, "interface %s is up", ifname) < 0 ? -ENOMEM : 1;
@@ -478,7 +481,7 @@ int pcidev_hwdb(const struct pcidev *d, const char *key, char **ret)
 	hwdb = udev_hwdb_new(udev_ctx());
 	if (!hwdb)
 		return -ENOENT;
-	udev_list_entry_foreach(e, udev_hwdb_get_properties_list_entry(hwdb, modalias, 0))
+	udev_list_entry_foreach (e, udev_hwdb_get_properties_list_entry(hwdb, modalias, 0))
 		if (streq(udev_list_entry_get_name(e), key)) {
 			*ret = strdup(udev_list_entry_get_value(e));
 			return *ret ? 0 : -ENOMEM;
@@ -503,8 +506,7 @@ int pcidev_foreach_pf(int (*fn)(struct pcidev *pf, void *userdata), void *userda
 		r = udev_enumerate_scan_devices(e);
 	if (r < 0)
 		return r;
-	udev_list_entry_foreach(it, udev_enumerate_get_list_entry(e))
-	{
+	udev_list_entry_foreach (it, udev_enumerate_get_list_entry(e)) {
 		_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
 		struct udev_device *dev;
 

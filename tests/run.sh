@@ -112,6 +112,14 @@ else
 	echo "lint: systemd units                  skipped: no systemd-analyze"
 fi
 
+if command -v clang-format >/dev/null; then
+	lint "lint: clang-format" clang-format --dry-run --Werror --style=file \
+		helper/*.[ch] helper/shared/*.[ch] tests/unit/*.[ch]
+else
+	skipped=$((skipped + 1))
+	echo "lint: clang-format                   skipped: not installed"
+fi
+
 if command -v shellcheck >/dev/null; then
 	shell_files=(tests/run.sh tests/*.sh tests/sysfs/*.sh tests/vm/*.sh tests/vm/guest/*.sh
 		dracut/90vio/*.sh .ci/run)

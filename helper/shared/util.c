@@ -78,7 +78,8 @@ bool ifname_valid(const char *s)
 	if (n == 0 || n >= 16 || streq(s, ".") || streq(s, ".."))
 		return false;
 	for (; *s; s++)
-		if (*s == '/' || *s == ':' || isspace((unsigned char)*s) || !isprint((unsigned char)*s))
+		if (*s == '/' || *s == ':' || isspace((unsigned char)*s) ||
+		    !isprint((unsigned char)*s))
 			return false;
 	return true;
 }

@@ -8,7 +8,7 @@
 #include "macro.h"
 
 #define PCI_ADDR_MAX sizeof("0000:00:00.0")
-#define MAC_STR_MAX sizeof("00:00:00:00:00:00")
+#define MAC_STR_MAX  sizeof("00:00:00:00:00:00")
 /* The kernel's MODULE_NAME_LEN is 64 - sizeof(unsigned long). */
 #define MODULE_NAME_MAX 56
 

@@ -56,11 +56,11 @@ static void test_examples(void)
 
 static void test_precedence(void)
 {
-	_cleanup_(policy_freep) struct policy *p = parse(
-		"pf = { name = \"enp5s0f0\"; kind = \"net\"; vfs = 8; };\n"
-		"vf = { vlan = 10; trust = false; };\n"
-		"vf0-7 = { vlan = 20; };\n"
-		"vf5 = { vlan = 30; trust = true; proto = \"802.1ad\"; };\n");
+	_cleanup_(policy_freep) struct policy *p =
+	    parse("pf = { name = \"enp5s0f0\"; kind = \"net\"; vfs = 8; };\n"
+		  "vf = { vlan = 10; trust = false; };\n"
+		  "vf0-7 = { vlan = 20; };\n"
+		  "vf5 = { vlan = 30; trust = true; proto = \"802.1ad\"; };\n");
 	struct pf_facts f = { .addr = "0000:05:00.0", .ifname = "enp5s0f0", .totalvfs = 8 };
 	struct pf_plan_config pc;
 	struct vf_config c;
@@ -98,8 +98,10 @@ static void test_util(void)
 	CHECK(mac_is_zero((uint8_t[6]){}));
 
 	CHECK(module_name_valid("vfio-pci") && module_name_valid("mlx5_core"));
-	CHECK(!module_name_valid("../x") && !module_name_valid("vfio pci") && !module_name_valid(""));
-	CHECK(ifname_valid("enp5s0f0") && !ifname_valid("a/b") && !ifname_valid("0123456789abcdef"));
+	CHECK(!module_name_valid("../x") && !module_name_valid("vfio pci") &&
+	      !module_name_valid(""));
+	CHECK(ifname_valid("enp5s0f0") && !ifname_valid("a/b") &&
+	      !ifname_valid("0123456789abcdef"));
 
 	CHECK(parse_unsigned("4\n", 10, &u) == 0 && u == 4);
 	CHECK(parse_unsigned("11", 10, &u) == -ERANGE);
@@ -108,7 +110,7 @@ static void test_util(void)
 
 	CHECK(utf8_check("caf\xc3\xa9\n", 6) == 0);
 	CHECK(utf8_check("a\nb\xe9\n", 5) == -2);
-	CHECK(utf8_check("\xc0\xaf", 2) == -1); /* overlong '/' */
+	CHECK(utf8_check("\xc0\xaf", 2) == -1);	    /* overlong '/' */
 	CHECK(utf8_check("\xed\xa0\x80", 3) == -1); /* surrogate */
 	CHECK(utf8_check("a\0b", 3) == -1);
 }

@@ -13,9 +13,10 @@ static int openssl_mac(const char *machine_id, const char *pf_id, unsigned index
 	char cmd[512], out[256];
 	FILE *p;
 
-	snprintf(cmd, sizeof(cmd),
-		 "printf 'vio-vf-mac %%s %%u' '%s' %u | openssl dgst -sha256 -mac HMAC -macopt key:%s -r",
-		 pf_id, index, machine_id);
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "printf 'vio-vf-mac %%s %%u' '%s' %u | openssl dgst -sha256 -mac HMAC -macopt key:%s -r",
+	    pf_id, index, machine_id);
 	p = popen(cmd, "r");
 	if (!p || !fgets(out, sizeof(out), p)) {
 		if (p)

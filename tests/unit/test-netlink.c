@@ -46,15 +46,15 @@ static void head(struct buf *x, size_t payload)
 {
 	size_t attr = 4 + payload;
 
-	u32(x, 16 + 16 + 4 + 4 + attr); /* nlmsg_len */
-	u16(x, 19);                     /* RTM_SETLINK */
-	u16(x, 0x1 | 0x4);              /* NLM_F_REQUEST | NLM_F_ACK */
-	u32(x, 0);                      /* seq: set when sent */
-	u32(x, 0);                      /* pid */
+	u32(x, 16 + 16 + 4 + 4 + attr);		/* nlmsg_len */
+	u16(x, 19);				/* RTM_SETLINK */
+	u16(x, 0x1 | 0x4);			/* NLM_F_REQUEST | NLM_F_ACK */
+	u32(x, 0);				/* seq: set when sent */
+	u32(x, 0);				/* pid */
 	bytes(x, (uint8_t[]){ 0, 0, 0, 0 }, 4); /* family AF_UNSPEC, pad, type 0 */
-	u32(x, 7);                      /* ifindex */
-	u32(x, 0);                      /* flags */
-	u32(x, 0);                      /* change */
+	u32(x, 7);				/* ifindex */
+	u32(x, 0);				/* flags */
+	u32(x, 0);				/* change */
 	u16(x, 4 + 4 + attr);
 	u16(x, 22 | NESTED); /* IFLA_VFINFO_LIST */
 	u16(x, 4 + attr);

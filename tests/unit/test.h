@@ -8,26 +8,26 @@
 /* Failures report file:line; each test binary prints "N passed, M failed". */
 static unsigned t_passed, t_failed;
 
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (cond) {                                                                \
-			t_passed++;                                                        \
-		} else {                                                                   \
-			t_failed++;                                                        \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                          \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (cond) {                                                                        \
+			t_passed++;                                                                \
+		} else {                                                                           \
+			t_failed++;                                                                \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
+		}                                                                                  \
 	} while (0)
 
-#define CHECK_STREQ(a, b)                                                                     \
-	do {                                                                                  \
-		const char *_a = (a), *_b = (b);                                              \
-		if (_a && _b && strcmp(_a, _b) == 0) {                                        \
-			t_passed++;                                                           \
-		} else {                                                                      \
-			t_failed++;                                                           \
-			fprintf(stderr, "%s:%d: '%s' != '%s' (%s)\n", __FILE__, __LINE__,     \
-				_a ? _a : "(null)", _b ? _b : "(null)", #a);                   \
-		}                                                                             \
+#define CHECK_STREQ(a, b)                                                                          \
+	do {                                                                                       \
+		const char *_a = (a), *_b = (b);                                                   \
+		if (_a && _b && strcmp(_a, _b) == 0) {                                             \
+			t_passed++;                                                                \
+		} else {                                                                           \
+			t_failed++;                                                                \
+			fprintf(stderr, "%s:%d: '%s' != '%s' (%s)\n", __FILE__, __LINE__,          \
+				_a ? _a : "(null)", _b ? _b : "(null)", #a);                       \
+		}                                                                                  \
 	} while (0)
 
 static inline int test_finish(void)
