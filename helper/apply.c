@@ -165,7 +165,15 @@ static int set_numvfs(struct pcidev *pf, const struct apply_opts *o, unsigned cu
 	t0 = now_s();
 	if (write_attr(pf, "sriov_numvfs", old, new) < 0)
 		return EXIT_DEVICE;
-	log_debug("%s: writing sriov_numvfs took %.2f s", pcidev_addr(pf), now_s() - t0);
+	t0 = now_s() - t0;
+	/* Real NICs take seconds to a minute here; udevd kills a worker after 180 s. */
+	if (t0 >= 60)
+		log_warning(
+		    "%s: creating %u VFs took %.1f s, close to udev's 180 s limit for an event",
+		    pcidev_addr(pf), want, t0);
+	else
+		log_full(t0 >= 2 ? LOG_INFO : LOG_DEBUG, "%s: creating %u VFs took %.1f s",
+			 pcidev_addr(pf), want, t0);
 
 	/* A driver may enable fewer VFs than asked and still report success. */
 	r = pcidev_read_unsigned(pf, "sriov_numvfs", &got);
