@@ -140,42 +140,40 @@ static int apply_one(struct pcidev *pf, void *userdata)
 	return -apply_pf_and_vfs(pf, o);
 }
 
-static int cmd_event(int argc, char *argv[], bool is_pf)
+/* Each command gets its arguments (after its name) and, where it needs one, the policy. */
+static int event(char *argv[], const struct policy_set *set, bool is_pf)
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
-	struct policy_set set = {};
 	struct plan plan = { .mode = arg_dry_run ? PLAN_DRY_RUN : PLAN_APPLY };
-	struct apply_opts o = { .plan = &plan, .policies = &set };
-	int ex;
+	struct apply_opts o = { .plan = &plan, .policies = set };
 
-	if (argc != 2) {
-		log_error("%s: needs exactly one DEVICE", argv[0]);
-		return EXIT_USAGE;
-	}
-	if (open_device(argv[1], false, &d) < 0)
+	if (open_device(argv[0], false, &d) < 0)
 		return EXIT_DEVICE;
-	if (load_policy(&set) < 0)
-		return EXIT_USAGE;
-	ex = is_pf ? apply_pf(d, &o) : apply_vf(d, &o);
-	policy_set_done(&set);
-	return ex;
+	return is_pf ? apply_pf(d, &o) : apply_vf(d, &o);
 }
 
-static int cmd_apply(int argc, char *argv[])
+static int cmd_pf(int argc _unused_, char *argv[], const struct policy_set *set)
 {
-	struct policy_set set = {};
+	return event(argv, set, true);
+}
+
+static int cmd_vf(int argc _unused_, char *argv[], const struct policy_set *set)
+{
+	return event(argv, set, false);
+}
+
+static int cmd_apply(int argc, char *argv[], const struct policy_set *set)
+{
 	struct plan plan = { .mode = arg_dry_run ? PLAN_DRY_RUN : PLAN_APPLY };
-	struct apply_opts o = { .plan = &plan, .policies = &set };
+	struct apply_opts o = { .plan = &plan, .policies = set };
 	int ex = EXIT_OK;
 
-	if (load_policy(&set) < 0)
-		return EXIT_USAGE;
-	if (argc == 1) {
+	if (argc == 0) {
 		int r = pcidev_foreach_pf(apply_one, &o);
 
 		ex = r < 0 ? -r : EXIT_OK;
 	}
-	for (int i = 1; i < argc; i++) {
+	for (int i = 0; i < argc; i++) {
 		_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
 
 		if (open_device(argv[i], true, &d) < 0) {
@@ -184,28 +182,29 @@ static int cmd_apply(int argc, char *argv[])
 		}
 		ex = exit_worst(ex, apply_pf_and_vfs(d, &o));
 	}
-	policy_set_done(&set);
 	return ex;
 }
 
-static int cmd_list(int argc, char *argv[] _unused_)
+static int cmd_list(int argc _unused_, char *argv[] _unused_, const struct policy_set *set)
 {
-	struct policy_set set = {};
-	int ex;
-
-	if (argc != 1) {
-		log_error("list: takes no arguments");
-		return EXIT_USAGE;
-	}
-	if (load_policy(&set) < 0)
-		return EXIT_USAGE;
-	ex = list_run(&set, arg_json);
-	policy_set_done(&set);
-	return ex;
+	return list_run(set, arg_json);
 }
 
-/* Every driver a valid policy names, and the native VF driver (hwdb) of each PF present that a
- * policy applies to: what an initramfs needs (dracut's installkernel). One per line, sorted. */
+static int cmd_check(int argc _unused_, char *argv[] _unused_, const struct policy_set *set)
+{
+	return check_run(set);
+}
+
+static int cmd_explain(int argc _unused_, char *argv[], const struct policy_set *set)
+{
+	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
+
+	if (open_device(argv[0], true, &d) < 0)
+		return EXIT_DEVICE;
+	return explain_run(d, set);
+}
+
+/* The native VF driver (hwdb) of a PF present that a policy applies to. */
 static int modules_pf(struct pcidev *pf, void *userdata)
 {
 	const struct policy_set *set = userdata;
@@ -221,18 +220,12 @@ static int modules_pf(struct pcidev *pf, void *userdata)
 	return 0;
 }
 
-static int cmd_modules(int argc, char *argv[] _unused_)
+/* What an initramfs needs (dracut's installkernel): every driver a valid policy names, and
+ * the native VF drivers of this host's PFs that a policy applies to. One per line. */
+static int cmd_modules(int argc _unused_, char *argv[] _unused_, const struct policy_set *set)
 {
-	struct policy_set set = {};
-
-	if (argc != 1) {
-		log_error("modules: takes no arguments");
-		return EXIT_USAGE;
-	}
-	if (load_policy(&set) < 0)
-		return EXIT_USAGE;
-	for (unsigned i = 0; i < set.n_files; i++) {
-		const struct policy *p = set.files[i];
+	for (unsigned i = 0; i < set->n_files; i++) {
+		const struct policy *p = set->files[i];
 
 		if (p->broken || p->n_errors)
 			continue;
@@ -242,47 +235,11 @@ static int cmd_modules(int argc, char *argv[] _unused_)
 			if (p->sections[k].cfg.set & (1u << VF_KEY_DRIVER))
 				printf("%s\n", p->sections[k].cfg.driver);
 	}
-	(void)pcidev_foreach_pf(modules_pf, &set);
-	policy_set_done(&set);
+	(void)pcidev_foreach_pf(modules_pf, (void *)set);
 	return EXIT_OK;
 }
 
-static int cmd_check(int argc, char *argv[] _unused_)
-{
-	struct policy_set set = {};
-	int ex;
-
-	if (argc != 1) {
-		log_error("check: takes no arguments");
-		return EXIT_USAGE;
-	}
-	if (load_policy(&set) < 0)
-		return EXIT_USAGE;
-	ex = check_run(&set);
-	policy_set_done(&set);
-	return ex;
-}
-
-static int cmd_explain(int argc, char *argv[])
-{
-	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
-	struct policy_set set = {};
-	int ex;
-
-	if (argc != 2) {
-		log_error("explain: needs exactly one DEVICE");
-		return EXIT_USAGE;
-	}
-	if (open_device(argv[1], true, &d) < 0)
-		return EXIT_DEVICE;
-	if (load_policy(&set) < 0)
-		return EXIT_USAGE;
-	ex = explain_run(d, &set);
-	policy_set_done(&set);
-	return ex;
-}
-
-static int cmd_mac(int argc, char *argv[])
+static int cmd_mac(int argc _unused_, char *argv[], const struct policy_set *set _unused_)
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
 	struct pf_facts facts;
@@ -291,15 +248,11 @@ static int cmd_mac(int argc, char *argv[])
 	unsigned index;
 	int r;
 
-	if (argc != 3) {
-		log_error("mac: needs PF and N");
+	if (parse_unsigned(argv[1], VF_INDEX_MAX, &index) < 0) {
+		log_error("mac: '%s' is not a VF index (0..%u)", argv[1], VF_INDEX_MAX);
 		return EXIT_USAGE;
 	}
-	if (parse_unsigned(argv[2], VF_INDEX_MAX, &index) < 0) {
-		log_error("mac: '%s' is not a VF index (0..%u)", argv[2], VF_INDEX_MAX);
-		return EXIT_USAGE;
-	}
-	if (open_device(argv[1], true, &d) < 0)
+	if (open_device(argv[0], true, &d) < 0)
 		return EXIT_DEVICE;
 	if (pf_facts_read(d, true, &facts) < 0)
 		return EXIT_DEVICE;
@@ -316,32 +269,57 @@ static int cmd_mac(int argc, char *argv[])
 	return EXIT_OK;
 }
 
+static const struct cmd {
+	const char *name, *args, *about;
+	int min_args, max_args; /* after the name; -1: any number */
+	bool policy;		/* reads the policy files */
+	int (*fn)(int argc, char *argv[], const struct policy_set *set);
+} cmds[] = {
+	{ "apply", "[--dry-run] [DEVICE...]",
+	  "Make the PFs and their VFs match the policy now; all PFs without DEVICE.", 0, -1, true,
+	  cmd_apply },
+	{ "check", "",
+	  "Check every policy file and compare the system with the policy.\n  Exit: 0 all as the policy says, 2 policy error, 3 cannot read the system, 5 differences.",
+	  0, 0, true, cmd_check },
+	{ "explain", "DEVICE",
+	  "Which policy applies to DEVICE, where each value comes from, and the steps vio would take.",
+	  1, 1, true, cmd_explain },
+	{ "list", "[--json]",
+	  "Every SR-IOV PF and its VFs with the policy that applies (JSON: see vio(8)).", 0, 0,
+	  true, cmd_list },
+	{ "mac", "PF N", "The MAC address VF N of PF gets when its policy gives none.", 2, 2, false,
+	  cmd_mac },
+	{ "modules", "", "The kernel modules the policy needs, one per line (for initramfs tools).",
+	  0, 0, true, cmd_modules },
+	{ "pf", "DEVICE", "Handle a PF event (run by udev).", 1, 1, true, cmd_pf },
+	{ "vf", "DEVICE", "Handle a VF event (run by udev).", 1, 1, true, cmd_vf },
+};
+
+static int run(const struct cmd *c, int argc, char *argv[])
+{
+	struct policy_set set = {};
+	int ex;
+
+	if (arg_help) {
+		printf("Usage: %s [OPTIONS] %s%s%s\n  %s\nSee %s --help for the options.\n",
+		       program_invocation_short_name, c->name, c->args[0] ? " " : "", c->args,
+		       c->about, program_invocation_short_name);
+		return EXIT_OK;
+	}
+	if (argc < c->min_args || (c->max_args >= 0 && argc > c->max_args)) {
+		log_error("usage: %s %s%s%s", program_invocation_short_name, c->name,
+			  c->args[0] ? " " : "", c->args);
+		return EXIT_USAGE;
+	}
+	if (c->policy && load_policy(&set) < 0)
+		return EXIT_USAGE;
+	ex = c->fn(argc, argv, &set);
+	policy_set_done(&set);
+	return ex;
+}
+
 int main(int argc, char *argv[])
 {
-	static const struct {
-		const char *name, *usage;
-		int (*fn)(int argc, char *argv[]);
-	} cmds[] = {
-		{ "apply",
-		  "[--dry-run] [DEVICE...]\n  Make the PFs and their VFs match the policy now; all PFs without DEVICE.",
-		  cmd_apply },
-		{ "check",
-		  "\n  Check every policy file and compare the system with the policy.\n  Exit: 0 all as the policy says, 2 policy error, 3 cannot read the system, 5 differences.",
-		  cmd_check },
-		{ "explain",
-		  "DEVICE\n  Which policy applies to DEVICE, where each value comes from, and the steps vio would take.",
-		  cmd_explain },
-		{ "list",
-		  "[--json]\n  Every SR-IOV PF and its VFs with the policy that applies (JSON: see vio(8)).",
-		  cmd_list },
-		{ "mac", "PF N\n  The MAC address VF N of PF gets when its policy gives none.",
-		  cmd_mac },
-		{ "modules",
-		  "\n  The kernel modules the policy needs, one per line (for initramfs tools).",
-		  cmd_modules },
-		{ "pf", "DEVICE\n  Handle a PF event (run by udev).", NULL },
-		{ "vf", "DEVICE\n  Handle a VF event (run by udev).", NULL },
-	};
 	int r;
 
 	log_open();
@@ -354,20 +332,9 @@ int main(int argc, char *argv[])
 		help();
 		return arg_help ? EXIT_OK : EXIT_USAGE;
 	}
-	for (size_t i = 0; i < ELEMENTSOF(cmds); i++) {
-		if (!streq(argv[0], cmds[i].name))
-			continue;
-		if (arg_help) {
-			printf("Usage: %s [OPTIONS] %s%s%s\nSee %s --help for the options.\n",
-			       program_invocation_short_name, cmds[i].name,
-			       cmds[i].usage[0] == '\n' ? "" : " ", cmds[i].usage,
-			       program_invocation_short_name);
-			return EXIT_OK;
-		}
-		if (!cmds[i].fn)
-			return cmd_event(argc, argv, streq(argv[0], "pf"));
-		return cmds[i].fn(argc, argv);
-	}
+	for (size_t i = 0; i < ELEMENTSOF(cmds); i++)
+		if (streq(argv[0], cmds[i].name))
+			return run(&cmds[i], argc - 1, argv + 1);
 	log_error("unknown command '%s'; see --help", argv[0]);
 	return EXIT_USAGE;
 }
