@@ -11,6 +11,7 @@
 set -u
 VIO=${VIO:-$PWD/vio}
 VALGRIND=${VALGRIND:-}
+AS_USER=
 PRELOAD=${UMOCKDEV_PRELOAD:-libumockdev-preload.so.0}
 # An ASan build needs its runtime loaded before any other preload (as kmod's tests do).
 asan=$(ldd "$VIO" 2>/dev/null | awk '/libasan/ {print $3}')
@@ -146,11 +147,13 @@ policy() {
 	chmod 0644 "$POL/$1"
 }
 
-# run_vio ARGS...: the real binary under umockdev; sets RC, OUT, ERR.
+# run_vio ARGS...: the real binary under umockdev; sets RC, OUT, ERR. AS_USER: a command
+# prefix that drops privileges (setpriv ...).
 run_vio() {
 	RC=0
+	# shellcheck disable=SC2086 # AS_USER and VALGRIND are command prefixes: split on purpose
 	UMOCKDEV_DIR=$TB LD_PRELOAD="$PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}" VIO_LOG_TARGET=stderr \
-		$VALGRIND "$VIO" "$@" >"$OUT" 2>"$ERR" || RC=$?
+		$AS_USER $VALGRIND "$VIO" "$@" >"$OUT" 2>"$ERR" || RC=$?
 }
 
 # snapshot: every file's content and every link's target under sys/, to prove nothing changed.

@@ -59,6 +59,15 @@ run_vio -P "$POL" list --json
 expect_rc "list --json" 0
 golden list.json
 if python3 -m json.tool "$OUT" >/dev/null 2>&1; then pass "list --json parses"; else fail "list --json parses"; fi
+# Without root, where the files can be read: the same list.
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+	chmod 0755 "$TB"
+	cp "$VIO" "$TB/vio-copy" && chmod 0755 "$TB/vio-copy"
+	VIO=$TB/vio-copy AS_USER="setpriv --reuid=65534 --regid=65534 --clear-groups" \
+		run_vio -P "$POL" list
+	expect_rc "list as nobody" 0
+	golden list.txt
+fi
 run_vio -P "$POL" explain 01:00.0
 expect_rc "explain" 0
 golden explain-nvme.txt
