@@ -147,7 +147,14 @@ static int event(char *argv[], const struct policy_set *set, bool is_pf)
 	struct plan plan = { .mode = arg_dry_run ? PLAN_DRY_RUN : PLAN_APPLY };
 	struct apply_opts o = { .plan = &plan, .policies = set };
 
-	if (open_device(argv[0], false, &d) < 0)
+	/* Under udev a device can be gone by the time its event runs (VFs of a count change,
+	 * hot-unplug): nothing to do then, and nothing worth an error in the journal. */
+	if (getenv("SEQNUM") && getenv("DEVPATH") && pcidev_from_arg(argv[0], &d) == -ENODEV) {
+		log_debug("'%s': gone before its %s event ran, nothing to do", argv[0],
+			  strempty(getenv("ACTION")));
+		return EXIT_OK;
+	}
+	if (!d && open_device(argv[0], false, &d) < 0)
 		return EXIT_DEVICE;
 	return is_pf ? apply_pf(d, &o) : apply_vf(d, &o);
 }
