@@ -60,7 +60,7 @@ hotplug_hook() { # QMP_SOCKET SERIAL_LOG
 	qmp "$1" '{"execute":"device_add","arguments":{"driver":"nvme","id":"hot0","bus":"rp1","serial":"cafe0001","subsys":"subsys1","sriov_max_vfs":4,"sriov_vq_flexible":8,"sriov_vi_flexible":4}}' >"$OUTDIR/hotplug.qmp.log" 2>&1
 }
 # shellcheck disable=SC2054 # commas are QEMU syntax
-HOTPLUG_ARGS=(-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
+HOTPLUG_ARGS=(-device intel-iommu -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
 	-device pcie-root-port,id=rp1,bus=pcie.0,chassis=2,slot=2
 	-device nvme-subsys,id=subsys1)
 
@@ -76,7 +76,7 @@ for t in "${tests[@]}"; do
 	case $t in
 	nvme | demo) args=("${NVME_ARGS[@]}") ;;
 	hotplug)
-		args=("${NVME_ARGS[@]}" "${HOTPLUG_ARGS[@]}")
+		args=("${HOTPLUG_ARGS[@]}")
 		QMP_HOOK=hotplug_hook
 		;;
 	esac

@@ -58,12 +58,15 @@ echo "--- 6 a value the driver refuses: named by VF and attribute; the rest stil
 devlink dev eswitch set netdevsim/netdevsim10 mode switchdev
 settle 1
 echo "  interfaces of netdevsim10 in switchdev mode: $(cd $D/net && echo *)"
-sed -i 's/vlan = 200;/vlan = 201;/; s/max_tx_rate = 200;/max_tx_rate = 300;/' /etc/vio.d/90-netdevsim.conf
+# rate is refused; vlan is sent before it and trust after it: both must still be applied.
+sed -i 's/vlan = 200;/vlan = 201;/; s/max_tx_rate = 200;/max_tx_rate = 300;/; s/trust = true;/trust = false;/' \
+	/etc/vio.d/90-netdevsim.conf
 VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/a3 2>&1
 rc=$?
 sed 's/^/  /' /tmp/a3
 check "6 refused: exit 3" 3 "$rc"
 check "6 refused: named" 1 "$(grep -c 'netdevsim10 vf 1: rate: Operation not supported' /tmp/a3)"
-check "6 refused: vlan still applied" 201 "$(vf 1 '.vlan_list[0].vlan')"
+check "6 refused: vlan (sent before) applied" 201 "$(vf 1 '.vlan_list[0].vlan')"
+check "6 refused: trust (sent after) applied" false "$(vf 1 .trust)"
 check "6 refused: rate unchanged" 200 "$(vf 1 .rate.max_tx)"
 devlink dev eswitch set netdevsim/netdevsim10 mode legacy

@@ -132,3 +132,10 @@ echo "$VF0" >/sys/bus/pci/drivers/pci-stub/unbind
 vio check >/tmp/check2 2>&1
 check "check: a VF unbound behind vio's back: exit 5" 5 "$?"
 check "check: names it" 1 "$(grep -c "0000:01:00.0 vf 0 ($VF0): driver is none, policy wants pci-stub" /tmp/check2)"
+
+echo "--- the installed hwdb reaches vio (uptime $(cut -d" " -f1 /proc/uptime))"
+vio explain $PF >/tmp/explain 2>&1
+sed 's/^/  /' /tmp/explain
+check "explain: kind from the hwdb" 1 "$(grep -cE '^  kind +dev +hwdb$' /tmp/explain)"
+check "explain: vf2's native driver from the hwdb" 1 "$(grep -cE '^  driver +nvme +native driver, hwdb VIO_VF_DRIVER$' /tmp/explain)"
+check "udev db: VIO_KIND imported by the rule" dev "$(udevadm info -q property -p /sys/bus/pci/devices/$PF | sed -n 's/^VIO_KIND=//p')"
