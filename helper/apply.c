@@ -188,22 +188,17 @@ static int set_numvfs(struct pcidev *pf, const struct apply_opts *o, unsigned cu
 	return EXIT_OK;
 }
 
-int apply_pf(struct pcidev *pf, const struct apply_opts *o)
+/* The PF's part, for a PF whose policy was found and checked. */
+static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o, const struct pf_facts *f,
+			   const struct pf_plan_config *c)
 {
 	_cleanup_free_ char *drv = NULL;
-	struct pf_plan_config pc;
-	struct pf_facts facts;
+	const struct pf_facts facts = *f;
+	const struct pf_plan_config pc = *c;
 	unsigned cur, autoprobe;
 	bool changed = false;
 	int r, ex;
 
-	ex = pf_config(pf, o, &facts, &pc);
-	if (ex != EXIT_OK)
-		return ex;
-	if (!pc.policy) {
-		log_debug("%s: no policy matches, nothing to do", facts.addr);
-		return EXIT_OK;
-	}
 	if (facts.unsupported[0]) {
 		log_error("%s: %s names this PF, but vio cannot create its VFs: %s", facts.addr,
 			  pc.policy->path, facts.unsupported);
@@ -455,6 +450,28 @@ int apply_vf(struct pcidev *vf, const struct apply_opts *o)
 	return apply_vf_index(pf, vf, index, o, &pc, &facts);
 }
 
+/* Finds the PF's policy once; EXIT_OK with ret->policy NULL when none applies. */
+static int pf_lookup(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
+		     struct pf_plan_config *ret)
+{
+	int ex = pf_config(pf, o, facts, ret);
+
+	if (ex == EXIT_OK && !ret->policy)
+		log_debug("%s: no policy matches, nothing to do", facts->addr);
+	return ex;
+}
+
+int apply_pf(struct pcidev *pf, const struct apply_opts *o)
+{
+	struct pf_plan_config pc;
+	struct pf_facts facts;
+	int ex = pf_lookup(pf, o, &facts, &pc);
+
+	if (ex != EXIT_OK || !pc.policy)
+		return ex;
+	return apply_pf_config(pf, o, &facts, &pc);
+}
+
 int apply_pf_and_vfs(struct pcidev *pf, const struct apply_opts *o)
 {
 	struct pf_plan_config pc;
@@ -462,11 +479,11 @@ int apply_pf_and_vfs(struct pcidev *pf, const struct apply_opts *o)
 	unsigned n;
 	int ex;
 
-	ex = apply_pf(pf, o);
-	if (ex != EXIT_OK)
-		return ex;
-	ex = pf_config(pf, o, &facts, &pc);
+	ex = pf_lookup(pf, o, &facts, &pc);
 	if (ex != EXIT_OK || !pc.policy)
+		return ex;
+	ex = apply_pf_config(pf, o, &facts, &pc);
+	if (ex != EXIT_OK)
 		return ex;
 	if (pcidev_read_unsigned(pf, "sriov_numvfs", &n) < 0)
 		return EXIT_DEVICE;

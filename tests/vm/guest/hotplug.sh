@@ -28,11 +28,11 @@ while [ $i -lt 120 ]; do
 done
 echo "  hot-added PF: ${PF:-none}"
 settle 2
-check "5 hotplug: PF appeared" yes "$([ -e /sys/bus/pci/devices/$PF ] && echo yes || echo no)"
-check "5 hotplug: PF bound to nvme" nvme "$(drv $PF)"
-check "5 hotplug: sriov_numvfs" 2 "$(cat /sys/bus/pci/devices/$PF/sriov_numvfs 2>/dev/null)"
-check "5 hotplug: autoprobe off" 0 "$(cat /sys/bus/pci/devices/$PF/sriov_drivers_autoprobe 2>/dev/null)"
-check "5 hotplug: vf0 pci-stub" pci-stub "$(drv "$(vf_addr $PF 0)")"
-check "5 hotplug: vf1 vfio-pci" vfio-pci "$(drv "$(vf_addr $PF 1)")"
+check "5 hotplug: PF appeared" yes "$([ -e "/sys/bus/pci/devices/$PF" ] && echo yes || echo no)"
+check "5 hotplug: PF bound to nvme" nvme "$(drv "$PF")"
+check "5 hotplug: sriov_numvfs" 2 "$(cat "/sys/bus/pci/devices/$PF/sriov_numvfs" 2>/dev/null)"
+check "5 hotplug: autoprobe off" 0 "$(cat "/sys/bus/pci/devices/$PF/sriov_drivers_autoprobe" 2>/dev/null)"
+check "5 hotplug: vf0 pci-stub" pci-stub "$(drv "$(vf_addr "$PF" 0)")"
+check "5 hotplug: vf1 vfio-pci" vfio-pci "$(drv "$(vf_addr "$PF" 1)")"
 check_log "5 hotplug: vio logged the count" "vio\[[0-9]+\]: $PF: sriov_numvfs 0 -> 2"
 log_since_mark | grep 'vio\[' | sed 's/^/  log: /'
