@@ -36,6 +36,18 @@ run() { # NAME CMD...: a test program; exit 77 is "skipped"
 	fi
 }
 
+# lint_with TOOL NAME CMD...: lint NAME when TOOL is installed, else count it as skipped.
+lint_with() {
+	local tool=$1 name=$2
+	shift 2
+	if command -v "$tool" >/dev/null; then
+		lint "$name" "$@"
+	else
+		skipped=$((skipped + 1))
+		printf '%-36s skipped: no %s\n' "$name" "$tool"
+	fi
+}
+
 # lint NAME CMD...: one check that passes when CMD does.
 lint() {
 	local name=$1
@@ -82,17 +94,14 @@ hwdb_lint() {
 		systemd-hwdb --root="$root" query 'pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08i02' |
 		grep -qx 'VIO_VF_DRIVER=nvme' &&
 		[ "$(grep -c '^pci:' hwdb/60-vio.hwdb)" -ge 25 ] &&
-		! grep -B1 '^pci:' hwdb/60-vio.hwdb | grep -E '^pci:' -B1 | grep -vE '^(#|pci:|--)'
+		# every entry says where its IDs come from, in the comment line above it
+		awk '/^pci:/ && prev !~ /^#/ { print FILENAME ":" NR ": no source comment"; bad = 1 }
+			{ prev = $0 } END { exit bad }' hwdb/60-vio.hwdb
 	local rc=$?
 	rm -rf "$root"
 	return $rc
 }
-if command -v systemd-hwdb >/dev/null; then
-	lint "lint: hwdb (systemd-hwdb --strict)" hwdb_lint
-else
-	skipped=$((skipped + 1))
-	echo "lint: hwdb                           skipped: no systemd-hwdb"
-fi
+lint_with systemd-hwdb "lint: hwdb (systemd-hwdb --strict)" hwdb_lint
 
 units_lint() {
 	local d
@@ -105,31 +114,14 @@ units_lint() {
 	rm -rf "$d"
 	return $rc
 }
-if command -v systemd-analyze >/dev/null; then
-	lint "lint: systemd units" units_lint
-else
-	skipped=$((skipped + 1))
-	echo "lint: systemd units                  skipped: no systemd-analyze"
-fi
+lint_with systemd-analyze "lint: systemd units" units_lint
 
-if command -v clang-format >/dev/null; then
-	lint "lint: clang-format" clang-format --dry-run --Werror --style=file \
-		helper/*.[ch] helper/shared/*.[ch] tests/unit/*.[ch]
-else
-	skipped=$((skipped + 1))
-	echo "lint: clang-format                   skipped: not installed"
-fi
+lint_with clang-format "lint: clang-format" clang-format --dry-run --Werror --style=file \
+	helper/*.[ch] helper/shared/*.[ch] tests/unit/*.[ch]
 
-if command -v shellcheck >/dev/null; then
-	shell_files=(tests/run.sh tests/*.sh tests/sysfs/*.sh tests/vm/*.sh tests/vm/guest/*.sh
-		dracut/90vio/*.sh .ci/run)
-	existing=()
-	for f in "${shell_files[@]}"; do [ -f "$f" ] && existing+=("$f"); done
-	lint "lint: shellcheck" shellcheck -x -e SC1091 "${existing[@]}"
-else
-	skipped=$((skipped + 1))
-	echo "lint: shellcheck                     skipped: not installed"
-fi
+lint_with shellcheck "lint: shellcheck" shellcheck -x -e SC1091 tests/*.sh tests/sysfs/*.sh \
+	tests/vm/*.sh tests/vm/guest/*.sh tests/vm/initrd/lib/dracut/hooks/*/*.sh \
+	dracut/90vio/*.sh .ci/run
 
 echo
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -17,7 +17,7 @@
 		echo "VIO-MAC ${d##*/} 0 $(vio mac "${d##*/}" 0)"
 		echo "VIO-MAC ${d##*/} 1 $(vio mac "${d##*/}" 1)"
 	done
-	[ -c /dev/vfio/vfio ] && echo "VIO-STATE vfio $(ls /dev/vfio | tr '\n' ' ')"
+	[ -c /dev/vfio/vfio ] && echo "VIO-STATE vfio $(cd /dev/vfio && echo *)"
 	echo "VIO-MARK coldplug"
 	echo "VIO-MARK coldplug" >/dev/kmsg
 	udevadm trigger --action=add --subsystem-match=pci
