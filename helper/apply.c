@@ -360,18 +360,23 @@ static int vf_bind(struct pcidev *vf, const char *where, const struct apply_opts
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read driver_override: %m", where),
 		       EXIT_DEVICE;
+	/* Part of the driver change planned above: written, not planned again. */
 	if (!streq(override, name) &&
-	    change_attr(o, vf, "driver_override", streq(override, "(null)") ? "none" : override,
-			name) < 0)
+	    write_attr(vf, "driver_override", streq(override, "(null)") ? "none" : override, name) <
+		0)
 		return EXIT_DEVICE;
 
 	r = pcidev_probe(vf);
 	free(cur);
 	cur = NULL;
 	if (pcidev_driver(vf, &cur) < 0 || !cur || !streq(cur, name)) {
-		log_error_errno(r < 0 ? r : ENXIO,
-				"%s: binding to %s failed (%s; driver now %s); see the kernel log",
-				where, name, r < 0 ? "%m" : "probe refused", cur ?: "none");
+		if (r < 0)
+			log_error_errno(r, "%s: binding to %s failed: %m; see the kernel log",
+					where, name);
+		else
+			log_error(
+			    "%s: binding to %s failed (the driver refused it; driver now %s); see the kernel log",
+			    where, name, cur ?: "none");
 		return EXIT_DEVICE;
 	}
 	log_info("%s: bound to %s", where, name);

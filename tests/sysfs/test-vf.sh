@@ -32,7 +32,7 @@ fi
 expect_err "driver" "$VF0: driver_override none -> pci-stub"
 # umockdev does not bind: vio must notice and say so.
 expect_rc "driver, bind not taken" 3
-expect_err "driver, bind not taken" "0000:01:00.0 vf 0 (0000:01:00.1): binding to pci-stub failed"
+expect_err "driver, bind not taken" "0000:01:00.0 vf 0 (0000:01:00.1): binding to pci-stub failed (the driver refused it; driver now none); see the kernel log"
 tb_cleanup
 
 # --- a module name where the driver name differs (vfio_pci registers vfio-pci)
