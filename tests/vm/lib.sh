@@ -159,15 +159,26 @@ build_initrd() {
 	local flavour=$1 poldir=$2 out=$3 stage=$OUTDIR/dracut-stage base=$OUTDIR/dracut-base mods
 	rm -rf "$stage" "$base"
 	make -C "$TOP" -s install DESTDIR="$stage" PREFIX=/usr UDEVDIR=/usr/lib/udev \
-		DRACUTDIR=/usr/lib/dracut/modules.d >/dev/null
+		DRACUTDIR=/usr/lib/dracut/modules.d SYSTEMDUNITDIR=/usr/lib/systemd/system >/dev/null
 	cp -a /usr/lib/dracut "$base"
 	cp -a "$stage/usr/lib/dracut/modules.d/90vio" "$base/modules.d/"
+	# The lab's hooks; in the systemd flavour also vio's installed path and service units,
+	# enabled, so the hook can show systemd re-applying an edited policy.
+	rm -rf "$OUTDIR/include-$flavour"
+	cp -a "$TOP/tests/vm/initrd" "$OUTDIR/include-$flavour"
 	case $flavour in
 	shell) mods="base udev-rules vio" ;;
-	systemd) mods="systemd systemd-initrd dracut-systemd base udev-rules vio" ;;
+	systemd)
+		mods="systemd systemd-initrd dracut-systemd base udev-rules vio"
+		local units=$OUTDIR/include-$flavour/etc/systemd/system
+		mkdir -p "$units/initrd.target.wants"
+		cp "$stage"/usr/lib/systemd/system/vio-apply.{path,service} "$units/"
+		ln -s ../vio-apply.path "$units/initrd.target.wants/vio-apply.path"
+		;;
 	esac
 	# shellcheck disable=SC2016 # expanded by the inner shell, from these variables
-	STAGE=$stage BASE=$base POLDIR=$poldir OUT=$out MODS=$mods KV=$KV KROOT=$KROOT TOP=$TOP \
+	STAGE=$stage BASE=$base POLDIR=$poldir OUT=$out MODS=$mods KV=$KV KROOT=$KROOT \
+		INCLUDE=$OUTDIR/include-$flavour \
 		MACHINE_ID=$GUEST_MACHINE_ID unshare -m bash -euc '
 		mount --make-rprivate /
 		ovl=$(mktemp -d) && mount -t tmpfs tmpfs "$ovl" && mkdir "$ovl/u" "$ovl/w"
@@ -182,5 +193,5 @@ build_initrd() {
 		dracutbasedir=$BASE dracut --no-hostonly --force --kver "$KV" \
 			--kmoddir "$KROOT/lib/modules/$KV" -m "$MODS" --add-drivers nvme \
 			--install "grep cut readlink basename dmesg sed tr ls sleep" \
-			--include "$TOP/tests/vm/initrd" / "$OUT"'
+			--include "$INCLUDE" / "$OUT"'
 }

@@ -96,7 +96,13 @@ for t in "${tests[@]}"; do
 	esac
 	log=$OUTDIR/$t.log
 	case $t in
-	dracut-shell | dracut-systemd) check_initrd "$log" "$t" ;;
+	dracut-shell) check_initrd "$log" "$t" ;;
+	dracut-systemd)
+		check_initrd "$log" "$t"
+		expect "$log" "$t: vio-apply.path is active" has "$log" 'VIO-STATE path-unit active=active'
+		expect "$log" "$t: an edited policy is applied by vio-apply.path" \
+			has "$log" 'VIO-STATE path-unit after-edit numvfs=3 vf2=pci-stub'
+		;;
 	dracut-broken)
 		expect "$log" "$t: the boot went on to pre-mount" has "$log" '^=== VIO-INITRD-DONE'
 		expect "$log" "$t: file:line in the log" has "$log" 'vio\[[0-9]+\]: /etc/vio.d/40-broken.conf:4: syntax error'

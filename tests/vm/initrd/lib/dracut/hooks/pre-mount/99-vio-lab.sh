@@ -24,6 +24,22 @@
 	udevadm settle -t 60
 	sleep 1
 	dmesg | grep -E 'vio\[|VIO-MARK' | sed 's/^/VIO-LOG /'
+	# systemd flavour: vio-apply.path is running; an edited policy is applied by systemd.
+	if [ -e /etc/systemd/system/vio-apply.path ]; then
+		echo "VIO-STATE path-unit active=$(systemctl is-active vio-apply.path)"
+		printf 'pf = { name = "01:00.0"; vfs = 3; };\nvf0 = { driver = "vfio-pci"; };\nvf1-2 = { driver = "pci-stub"; };\n' \
+			>/etc/vio.d/50-nvme.conf
+		p=/sys/bus/pci/devices/0000:01:00.0
+		i=0
+		while [ $i -lt 60 ] && ! [ -e "$p/virtfn2/driver" ]; do
+			sleep 0.5
+			i=$((i + 1))
+		done
+		drv=none
+		[ -e "$p/virtfn2/driver" ] && drv=$(basename "$(readlink "$p/virtfn2/driver")")
+		echo "VIO-STATE path-unit after-edit numvfs=$(cat "$p/sriov_numvfs") vf2=$drv waited=$((i / 2))s"
+		systemctl status vio-apply.service --no-pager 2>&1 | sed 's/^/VIO-LOG /' | head -8
+	fi
 	echo "=== VIO-INITRD-DONE"
 } >/dev/console 2>&1
 echo o >/proc/sysrq-trigger
