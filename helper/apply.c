@@ -370,7 +370,14 @@ static int vf_bind(struct pcidev *vf, const char *where, const struct apply_opts
 	free(cur);
 	cur = NULL;
 	if (pcidev_driver(vf, &cur) < 0 || !cur || !streq(cur, name)) {
-		if (r < 0)
+		unsigned group;
+
+		/* vfio-pci refuses devices outside an IOMMU group: the IOMMU is off. */
+		if (streq(name, "vfio-pci") && pcidev_iommu_group(vf, &group) < 0)
+			log_error(
+			    "%s: binding to vfio-pci failed: the VF has no IOMMU group; is the IOMMU on (intel_iommu=on or amd_iommu=on, and VT-d/AMD-Vi in the firmware)?",
+			    where);
+		else if (r < 0)
 			log_error_errno(r, "%s: binding to %s failed: %m; see the kernel log",
 					where, name);
 		else

@@ -44,6 +44,8 @@ vf = { driver = "vfio_pci"; };
 EOF
 run_vio -P "$POL" vf $VF1
 expect_attr "module name" $VF1 driver_override vfio-pci
+# (the test bed has no IOMMU groups, as a host with the IOMMU off)
+expect_err "no IOMMU" "0000:01:00.0 vf 1 (0000:01:00.2): binding to vfio-pci failed: the VF has no IOMMU group; is the IOMMU on"
 tb_cleanup
 
 # --- already bound as the policy says: not one write
