@@ -41,6 +41,14 @@ UNIT_TESTS := $(patsubst %.c,%,$(wildcard tests/unit/test-*.c))
 
 all: vio
 
+# On Debian, the packages the build and the tests need (installed when run as root).
+.deps-build: tests/deps.sh
+	@tests/deps.sh build && touch $@
+.deps-check: tests/deps.sh
+	@tests/deps.sh build check && touch $@
+
+$(OBJ): | .deps-build
+
 vio: $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -51,7 +59,7 @@ tests/unit/test-%: tests/unit/test-%.c $(CORE_SRC:.c=.o) $(SHARED_SRC:.c=.o) tes
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_SRC:.c=.o) $(SHARED_SRC:.c=.o) $(LDLIBS)
 
 # The fast tier: unit tests, the real binary under umockdev, and the non-C files' linters.
-check: vio $(UNIT_TESTS)
+check: .deps-check vio $(UNIT_TESTS)
 	@tests/run.sh $(UNIT_TESTS)
 
 # The real-kernel tier: a QEMU guest with Debian's kernel and our installed files.
@@ -61,7 +69,7 @@ check-vm: vio
 demo: vio
 	@tests/vm/run.sh --demo
 
-bench: vio
+bench: .deps-check vio
 	@tests/bench.sh
 
 install: vio
@@ -81,6 +89,6 @@ install: vio
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/vio-apply.service
 
 clean:
-	rm -f vio $(OBJ) $(UNIT_TESTS) $(patsubst %,%.o,$(UNIT_TESTS))
+	rm -f vio $(OBJ) $(UNIT_TESTS) $(patsubst %,%.o,$(UNIT_TESTS)) .deps-build .deps-check
 
 .PHONY: all check check-vm demo bench install clean
