@@ -399,28 +399,14 @@ static void check_sections(struct policy *p)
 
 static void check_kind(struct policy *p)
 {
-	unsigned net_line = 0;
-	const char *where = NULL;
+	unsigned line;
+	const char *key;
 
 	if (!(p->set & (1u << PF_KEY_KIND)) || p->kind == PF_KIND_NET)
 		return;
-	if (p->set & (1u << PF_KEY_PROMISC)) {
-		net_line = p->line[PF_KEY_PROMISC];
-		where = "promisc";
-	}
-	for (unsigned i = 0; !where && i <= p->n_sections; i++) {
-		const struct vf_config *c =
-		    i < p->n_sections ? &p->sections[i].cfg : &p->vf_defaults;
-
-		for (enum vf_key k = 0; k < _VF_KEY_MAX; k++)
-			if (VF_NET_KEYS & c->set & (1u << k)) {
-				net_line = c->line[k];
-				where = vf_key_to_string(k);
-				break;
-			}
-	}
-	if (where)
-		conf_error(p, net_line, "'%s' is for network PFs, but kind = \"%s\"", where,
+	key = policy_first_net_key(p, &line);
+	if (key)
+		conf_error(p, line, "'%s' is for network PFs, but kind = \"%s\"", key,
 			   pf_kind_to_string(p->kind));
 }
 

@@ -285,6 +285,25 @@ int policy_find(const struct policy_set *s, const struct pf_facts *pf, const str
 	return 0;
 }
 
+const char *policy_first_net_key(const struct policy *p, unsigned *ret_line)
+{
+	if (p->set & (1u << PF_KEY_PROMISC)) {
+		*ret_line = p->line[PF_KEY_PROMISC];
+		return "promisc";
+	}
+	for (unsigned i = 0; i <= p->n_sections; i++) {
+		const struct vf_config *c =
+		    i < p->n_sections ? &p->sections[i].cfg : &p->vf_defaults;
+
+		for (enum vf_key k = 0; k < _VF_KEY_MAX; k++)
+			if (VF_NET_KEYS & c->set & (1u << k)) {
+				*ret_line = c->line[k];
+				return vf_key_to_string(k);
+			}
+	}
+	return NULL;
+}
+
 int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct pf_plan_config *ret)
 {
 	struct pf_plan_config c = { .policy = p };
@@ -309,16 +328,9 @@ int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct 
 		}
 	/* The kind may come from hwdb or the PCI class: check net-only keys against it now. */
 	if (c.kind != PF_KIND_NET && !(p->set & (1u << PF_KEY_KIND))) {
-		const struct vf_config *bad = NULL;
-		unsigned line = c.promisc_set ? p->line[PF_KEY_PROMISC] : 0;
+		unsigned line;
 
-		for (unsigned i = 0; !line && i <= p->n_sections; i++) {
-			bad = i < p->n_sections ? &p->sections[i].cfg : &p->vf_defaults;
-			for (enum vf_key k = 0; k < _VF_KEY_MAX && !line; k++)
-				if (VF_NET_KEYS & bad->set & (1u << k))
-					line = bad->line[k];
-		}
-		if (line) {
+		if (policy_first_net_key(p, &line)) {
 			log_error(
 			    "%s:%u: %s: network settings, but the PF is kind \"%s\" (from %s); set kind = \"net\" if it is a NIC",
 			    p->path, line, pf->addr, pf_kind_to_string(c.kind), pf->kind_source);

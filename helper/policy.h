@@ -155,6 +155,9 @@ bool policy_matches(const struct policy *p, const struct pf_facts *pf);
  * apply is invalid, or a broken file that might be it stands before the match (logged).
  */
 int policy_find(const struct policy_set *s, const struct pf_facts *pf, const struct policy **ret);
+/* The first key only a network PF may have (promisc, then the VF sections, then vf), and its
+ * line; NULL when there is none. */
+const char *policy_first_net_key(const struct policy *p, unsigned *ret_line);
 /* Checks a policy against the device (vfs vs. sriov_totalvfs, kind); logs file:line. */
 int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf,
 		      struct pf_plan_config *ret);
