@@ -185,12 +185,10 @@ static int list_one(struct pcidev *pf, void *userdata)
 		row.autoprobe = a;
 	/* VF network settings: one RTM_GETLINK for the PF, where the PF has a netdev here. */
 	if (row.netdev) {
-		_cleanup_free_ char *v = NULL;
-		unsigned idx;
+		int ifindex;
 
-		if (netdev_read(row.netdev, "ifindex", &v) >= 0 &&
-		    parse_unsigned(v, INT32_MAX, &idx) >= 0 && idx > 0)
-			(void)netlink_link_get((int)idx, &ls);
+		if (netdev_ifindex(row.netdev, &ifindex) >= 0)
+			(void)netlink_link_get(ifindex, &ls);
 	}
 
 	n_vf_rows = row.numvfs;

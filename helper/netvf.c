@@ -14,21 +14,6 @@
 
 DEFINE_POINTER_CLEANUP(struct link_state, link_state_done)
 
-/* The PF's netdev is named by sysfs, then addressed by its ifindex from then on. */
-static int pf_ifindex(const char *ifname, int *ret)
-{
-	_cleanup_free_ char *v = NULL;
-	unsigned idx;
-	int r = netdev_read(ifname, "ifindex", &v);
-
-	if (r < 0)
-		return r;
-	if (parse_unsigned(v, INT32_MAX, &idx) < 0 || idx == 0)
-		return -EBADMSG;
-	*ret = (int)idx;
-	return 0;
-}
-
 int netvf_perm_mac(const char *ifname, uint8_t ret[static 6])
 {
 	_cleanup_free_ char *type = NULL, *addr = NULL;
@@ -39,7 +24,7 @@ int netvf_perm_mac(const char *ifname, uint8_t ret[static 6])
 	if (netdev_read(ifname, "addr_assign_type", &type) >= 0 && streq(type, "0") &&
 	    netdev_read(ifname, "address", &addr) >= 0 && mac_parse(addr, ret) >= 0)
 		return 0;
-	r = pf_ifindex(ifname, &ifindex);
+	r = netdev_ifindex(ifname, &ifindex);
 	if (r < 0)
 		return r;
 	r = netlink_link_get(ifindex, &s);
@@ -85,7 +70,7 @@ int netvf_set_promisc(const char *ifname, bool on, struct plan *plan)
 		return 0;
 	if (!plan_diff(plan, ifname, "promisc", cur ? "on" : "off", on ? "on" : "off"))
 		return 1;
-	r = pf_ifindex(ifname, &ifindex);
+	r = netdev_ifindex(ifname, &ifindex);
 	if (r < 0)
 		return r;
 	r = netlink_set_promisc(ifindex, on);
@@ -168,7 +153,7 @@ int netvf_apply(const struct pf_facts *pf, unsigned index, const struct vf_confi
 		    ENODEV,
 		    "%s vf %u: the PF has no network interface here (no driver netdev, or it is in another network namespace)",
 		    pf->addr, index);
-	r = pf_ifindex(pf->ifname, &ifindex);
+	r = netdev_ifindex(pf->ifname, &ifindex);
 	if (r < 0)
 		return log_error_errno(r, "%s vf %u: cannot read the ifindex of %s: %m", pf->addr,
 				       index, pf->ifname);

@@ -365,6 +365,20 @@ int netdev_read(const char *ifname, const char *attr, char **ret)
 	return read_one_line(p, ret);
 }
 
+int netdev_ifindex(const char *ifname, int *ret)
+{
+	_cleanup_free_ char *v = NULL;
+	unsigned idx;
+	int r = netdev_read(ifname, "ifindex", &v);
+
+	if (r < 0)
+		return r;
+	if (parse_unsigned(v, INT32_MAX, &idx) < 0 || idx == 0)
+		return -EBADMSG;
+	*ret = (int)idx;
+	return 0;
+}
+
 int netdev_is_up(const char *ifname)
 {
 	_cleanup_free_ char *flags = NULL;

@@ -53,6 +53,8 @@ int pcidev_foreach_pf(int (*fn)(struct pcidev *pf, void *userdata), void *userda
 /* Reads net attributes of an interface: /sys/class/net/IF/ATTR. */
 int netdev_read(const char *ifname, const char *attr, char **ret);
 int netdev_is_up(const char *ifname);
+/* The interface's ifindex: a netdev is named by sysfs, then addressed by ifindex from then on. */
+int netdev_ifindex(const char *ifname, int *ret);
 
 /* The PCI driver name of a driver or module name ("vfio_pci" -> "vfio-pci"); -ENOENT when no
  * such PCI driver is registered (module not loaded). */
