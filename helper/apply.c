@@ -484,17 +484,13 @@ int apply_pf(struct pcidev *pf, const struct apply_opts *o)
 	return apply_pf_config(pf, o, &facts, &pc);
 }
 
-int apply_pf_and_vfs(struct pcidev *pf, const struct apply_opts *o)
+int apply_configured(struct pcidev *pf, const struct apply_opts *o, const struct pf_facts *facts,
+		     const struct pf_plan_config *pc)
 {
-	struct pf_plan_config pc;
-	struct pf_facts facts;
 	unsigned n;
 	int ex;
 
-	ex = pf_lookup(pf, o, &facts, &pc);
-	if (ex != EXIT_OK || !pc.policy)
-		return ex;
-	ex = apply_pf_config(pf, o, &facts, &pc);
+	ex = apply_pf_config(pf, o, facts, pc);
 	if (ex != EXIT_OK)
 		return ex;
 	if (pcidev_read_unsigned(pf, "sriov_numvfs", &n) < 0)
@@ -503,15 +499,26 @@ int apply_pf_and_vfs(struct pcidev *pf, const struct apply_opts *o)
 		_cleanup_(pcidev_unrefp) struct pcidev *vf = NULL;
 
 		if (!pcidev_is_pci(pf)) {
-			ex = exit_worst(ex, apply_vf_index(pf, NULL, i, o, &pc, &facts));
+			ex = exit_worst(ex, apply_vf_index(pf, NULL, i, o, pc, facts));
 			continue;
 		}
 		if (pcidev_virtfn(pf, i, &vf) < 0) {
-			log_error("%s: vf %u has no virtfn%u link", facts.addr, i, i);
+			log_error("%s: vf %u has no virtfn%u link", facts->addr, i, i);
 			ex = exit_worst(ex, EXIT_DEVICE);
 			continue;
 		}
-		ex = exit_worst(ex, apply_vf_index(pf, vf, i, o, &pc, &facts));
+		ex = exit_worst(ex, apply_vf_index(pf, vf, i, o, pc, facts));
 	}
 	return ex;
+}
+
+int apply_pf_and_vfs(struct pcidev *pf, const struct apply_opts *o)
+{
+	struct pf_plan_config pc;
+	struct pf_facts facts;
+	int ex = pf_lookup(pf, o, &facts, &pc);
+
+	if (ex != EXIT_OK || !pc.policy)
+		return ex;
+	return apply_configured(pf, o, &facts, &pc);
 }

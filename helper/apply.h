@@ -38,5 +38,8 @@ int vf_wanted_driver(struct pcidev *pf, struct pcidev *vf, const struct pf_plan_
 int apply_pf(struct pcidev *pf, const struct apply_opts *o);
 /* The VF event: network settings, driver_override, module, bind. Returns an EXIT_* code. */
 int apply_vf(struct pcidev *vf, const struct apply_opts *o);
+/* The same, for a PF whose policy pf_config() already found. */
+int apply_configured(struct pcidev *pf, const struct apply_opts *o, const struct pf_facts *facts,
+		     const struct pf_plan_config *pc);
 /* A PF and then each of its VFs, the same code the events run. */
 int apply_pf_and_vfs(struct pcidev *pf, const struct apply_opts *o);

@@ -194,7 +194,7 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 
 	printf("steps:\n");
 	fflush(stdout);
-	ex = apply_pf_and_vfs(pf, &o);
+	ex = apply_configured(pf, &o, &facts, &pc);
 	if (plan.n_diffs == 0 && ex == EXIT_OK)
 		printf("  none: the PF and its VFs are as the policy says\n");
 	return ex;
