@@ -189,80 +189,79 @@ static int set_numvfs(struct pcidev *pf, const struct apply_opts *o, unsigned cu
 }
 
 /* The PF's part, for a PF whose policy was found and checked. */
-static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o, const struct pf_facts *f,
-			   const struct pf_plan_config *c)
+static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o,
+			   const struct pf_facts *facts, const struct pf_plan_config *pc)
 {
 	_cleanup_free_ char *drv = NULL;
-	const struct pf_facts facts = *f;
-	const struct pf_plan_config pc = *c;
 	unsigned cur, autoprobe;
 	bool changed = false;
 	int r, ex;
 
-	if (facts.unsupported[0]) {
-		log_error("%s: %s names this PF, but vio cannot create its VFs: %s", facts.addr,
-			  pc.policy->path, facts.unsupported);
+	if (facts->unsupported[0]) {
+		log_error("%s: %s names this PF, but vio cannot create its VFs: %s", facts->addr,
+			  pc->policy->path, facts->unsupported);
 		return EXIT_DEVICE;
 	}
 	r = pcidev_driver(pf, &drv);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot read driver: %m", facts.addr), EXIT_DEVICE;
+		return log_error_errno(r, "%s: cannot read driver: %m", facts->addr), EXIT_DEVICE;
 	if (!drv) {
 		/* The kernel takes sriov_numvfs only with a driver bound; its bind event comes. */
-		log_debug("%s: no driver bound yet, waiting for the bind event", facts.addr);
+		log_debug("%s: no driver bound yet, waiting for the bind event", facts->addr);
 		return EXIT_OK;
 	}
 	if (pcidev_read_unsigned(pf, "sriov_numvfs", &cur) < 0)
-		return log_error_errno(EBADMSG, "%s: cannot read sriov_numvfs", facts.addr),
+		return log_error_errno(EBADMSG, "%s: cannot read sriov_numvfs", facts->addr),
 		       EXIT_DEVICE;
 	r = pcidev_read_unsigned(pf, "sriov_drivers_autoprobe", &autoprobe);
 	if (r == -ENOENT && !pcidev_is_pci(pf))
-		autoprobe = pc.autoprobe; /* VFs that are not PCI devices: nothing probes them */
+		autoprobe = pc->autoprobe; /* VFs that are not PCI devices: nothing probes them */
 	else if (r < 0)
 		return log_error_errno(r, "%s: cannot read sriov_drivers_autoprobe: %m",
-				       facts.addr),
+				       facts->addr),
 		       EXIT_DEVICE;
 
 	/* Refuse before changing anything at all (check only reports the difference). */
-	if (cur != pc.vfs && cur > 0 && o->plan->mode != PLAN_CHECK) {
+	if (cur != pc->vfs && cur > 0 && o->plan->mode != PLAN_CHECK) {
 		_cleanup_free_ char *busy = NULL;
 
 		r = vfs_in_use(pf, cur, &busy);
 		if (r < 0)
 			return log_oom(), EXIT_USAGE;
-		if (r > 0 && !pc.force) {
+		if (r > 0 && !pc->force) {
 			log_error(
 			    "%s: not changing sriov_numvfs %u -> %u: in use: %s; set force = true in %s to do it anyway",
-			    facts.addr, cur, pc.vfs, busy, pc.policy->path);
+			    facts->addr, cur, pc->vfs, busy, pc->policy->path);
 			return EXIT_REFUSED;
 		}
 		if (r > 0)
-			log_warning("%s: force = true: destroying VFs in use: %s", facts.addr,
+			log_warning("%s: force = true: destroying VFs in use: %s", facts->addr,
 				    busy);
 	}
 
-	if (autoprobe != (unsigned)pc.autoprobe) {
+	if (autoprobe != (unsigned)pc->autoprobe) {
 		if (change_attr(o, pf, "sriov_drivers_autoprobe", autoprobe ? "1" : "0",
-				pc.autoprobe ? "1" : "0") < 0)
+				pc->autoprobe ? "1" : "0") < 0)
 			return EXIT_DEVICE;
 		changed = true;
 	}
-	if (cur != pc.vfs) {
-		ex = set_numvfs(pf, o, cur, pc.vfs);
+	if (cur != pc->vfs) {
+		ex = set_numvfs(pf, o, cur, pc->vfs);
 		if (ex != EXIT_OK)
 			return ex;
 		changed = true;
 	}
-	if (facts.ifname[0] && pc.promisc_set) {
-		r = netvf_set_promisc(facts.ifname, pc.promisc, o->plan);
+	if (facts->ifname[0] && pc->promisc_set) {
+		r = netvf_set_promisc(facts->ifname, pc->promisc, o->plan);
 		if (r < 0)
-			return log_error_errno(r, "%s: cannot set promisc on %s: %m", facts.addr,
-					       facts.ifname),
+			return log_error_errno(r, "%s: cannot set promisc on %s: %m", facts->addr,
+					       facts->ifname),
 			       EXIT_DEVICE;
 		changed |= r > 0;
 	}
 	if (!changed && o->plan->mode == PLAN_APPLY)
-		log_info("%s: already as %s says, nothing to change", facts.addr, pc.policy->path);
+		log_info("%s: already as %s says, nothing to change", facts->addr,
+			 pc->policy->path);
 	return EXIT_OK;
 }
 
