@@ -32,7 +32,7 @@ endif
 
 SHARED_SRC := helper/shared/log.c helper/shared/util.c
 CORE_SRC   := helper/conf.c helper/policy.c helper/sysfs.c helper/modload.c helper/mac.c \
-	      helper/netlink.c helper/netvf.c helper/apply.c helper/list.c helper/plan.c helper/inspect.c
+	      helper/netlink.c helper/netvf.c helper/lock.c helper/numvfs.c helper/inuse.c helper/apply.c helper/list.c helper/plan.c helper/inspect.c
 SRC        := helper/main.c $(CORE_SRC) $(SHARED_SRC)
 OBJ        := $(SRC:.c=.o)
 HDR        := $(wildcard helper/*.h helper/shared/*.h)
@@ -58,8 +58,12 @@ vio: $(OBJ)
 tests/unit/test-%: tests/unit/test-%.c $(CORE_SRC:.c=.o) $(SHARED_SRC:.c=.o) tests/unit/test.h
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_SRC:.c=.o) $(SHARED_SRC:.c=.o) $(LDLIBS)
 
+# A preload shim that makes chosen syscalls fail on chosen paths (tests/fault/fault.c).
+tests/fault/libvio-fault.so: tests/fault/fault.c
+	$(CC) $(filter-out -fsanitize=%,$(CFLAGS)) -shared -fPIC -o $@ $< -ldl
+
 # The fast tier: unit tests, the real binary under umockdev, and the non-C files' linters.
-check: .deps-check vio $(UNIT_TESTS)
+check: .deps-check vio $(UNIT_TESTS) tests/fault/libvio-fault.so
 	@tests/run.sh $(UNIT_TESTS)
 
 # The real-kernel tier: a QEMU guest with Debian's kernel and our installed files.
@@ -89,6 +93,6 @@ install: vio
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/vio-apply.service
 
 clean:
-	rm -f vio $(OBJ) $(UNIT_TESTS) $(patsubst %,%.o,$(UNIT_TESTS)) .deps-build .deps-check
+	rm -f vio $(OBJ) $(UNIT_TESTS) tests/fault/libvio-fault.so $(patsubst %,%.o,$(UNIT_TESTS)) .deps-build .deps-check
 
 .PHONY: all check check-vm demo bench install clean

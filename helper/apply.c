@@ -8,20 +8,14 @@
 
 #include "shared/log.h"
 #include "apply.h"
+#include "lock.h"
 #include "modload.h"
 #include "netvf.h"
+#include "numvfs.h"
 
 int exit_worst(int a, int b)
 {
 	return a > b ? a : b;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* One write, logged as "DEV: attr old -> new". */
@@ -119,80 +113,13 @@ int pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *fa
 	return EXIT_OK;
 }
 
-/* The VFs that a change of count would destroy and that are in use. */
-static int vfs_in_use(struct pcidev *pf, unsigned numvfs, char **ret_list)
-{
-	_cleanup_free_ char *list = NULL;
-	size_t len = 0;
-	FILE *f;
-	int n = 0;
-
-	f = open_memstream(&list, &len);
-	if (!f)
-		return -ENOMEM;
-	for (unsigned i = 0; i < numvfs; i++) {
-		_cleanup_(pcidev_unrefp) struct pcidev *vf = NULL;
-		_cleanup_free_ char *why = NULL;
-
-		if (pcidev_virtfn(pf, i, &vf) < 0)
-			continue;
-		if (pcidev_in_use(vf, &why) > 0)
-			fprintf(f, "%svf %u (%s: %s)", n++ ? ", " : "", i, pcidev_addr(vf), why);
-	}
-	fclose(f);
-	*ret_list = TAKE_PTR(list);
-	return n;
-}
-
-static int set_numvfs(struct pcidev *pf, const struct apply_opts *o, unsigned cur, unsigned want)
-{
-	char old[16], new[16];
-	unsigned got;
-	double t0;
-	int r;
-
-	snprintf(old, sizeof(old), "%u", cur);
-	snprintf(new, sizeof(new), "%u", want);
-	if (!plan_diff(o->plan, pcidev_addr(pf), "sriov_numvfs", old, new))
-		return EXIT_OK;
-
-	/* The kernel refuses a change between two non-zero counts (EBUSY): go through 0. */
-	if (cur > 0 && want > 0) {
-		if (write_attr(pf, "sriov_numvfs", old, "0") < 0)
-			return EXIT_DEVICE;
-		snprintf(old, sizeof(old), "0");
-	}
-	t0 = now_s();
-	if (write_attr(pf, "sriov_numvfs", old, new) < 0)
-		return EXIT_DEVICE;
-	t0 = now_s() - t0;
-	/* Real NICs take seconds to a minute here; udevd kills a worker after 180 s. */
-	if (t0 >= 60)
-		log_warning(
-		    "%s: creating %u VFs took %.1f s, close to udev's 180 s limit for an event",
-		    pcidev_addr(pf), want, t0);
-	else
-		log_full(t0 >= 2 ? LOG_INFO : LOG_DEBUG, "%s: creating %u VFs took %.1f s",
-			 pcidev_addr(pf), want, t0);
-
-	/* A driver may enable fewer VFs than asked and still report success. */
-	r = pcidev_read_unsigned(pf, "sriov_numvfs", &got);
-	if (r < 0)
-		return log_error_errno(r, "%s: cannot read back sriov_numvfs: %m", pcidev_addr(pf)),
-		       EXIT_DEVICE;
-	if (got != want) {
-		log_error("%s: asked the driver for %u VFs, it enabled %u", pcidev_addr(pf), want,
-			  got);
-		return EXIT_DEVICE;
-	}
-	return EXIT_OK;
-}
-
 /* The PF's part, for a PF whose policy was found and checked. */
 static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o,
-			   const struct pf_facts *facts, const struct pf_plan_config *pc)
+			   const struct pf_facts *facts, const struct pf_plan_config *pc,
+			   bool *ret_handed_off)
 {
 	_cleanup_free_ char *drv = NULL;
+	enum numvfs_step step;
 	unsigned cur, autoprobe;
 	bool changed = false;
 	int r, ex;
@@ -221,32 +148,21 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o,
 				       facts->addr),
 		       EXIT_DEVICE;
 
-	/* Refuse before changing anything at all (check only reports the difference). */
-	if (cur != pc->vfs && cur > 0 && o->plan->mode != PLAN_CHECK) {
-		_cleanup_free_ char *busy = NULL;
-
-		r = vfs_in_use(pf, cur, &busy);
-		if (r < 0)
-			return log_oom(), EXIT_USAGE;
-		if (r > 0 && !pc->force) {
-			log_error(
-			    "%s: not changing sriov_numvfs %u -> %u: in use: %s; set force = true in %s to do it anyway",
-			    facts->addr, cur, pc->vfs, busy, pc->policy->path);
-			return EXIT_REFUSED;
-		}
-		if (r > 0)
-			log_warning("%s: force = true: destroying VFs in use: %s", facts->addr,
-				    busy);
+	ex = numvfs_decide(pf, o, pc, cur, &step);
+	if (ex != EXIT_OK)
+		return ex;
+	if (step == NUMVFS_HANDED_OFF) {
+		*ret_handed_off = true;
+		return EXIT_OK;
 	}
-
 	if (autoprobe != (unsigned)pc->autoprobe) {
 		if (change_attr(o, pf, "sriov_drivers_autoprobe", autoprobe ? "1" : "0",
 				pc->autoprobe ? "1" : "0") < 0)
 			return EXIT_DEVICE;
 		changed = true;
 	}
-	if (cur != pc->vfs) {
-		ex = set_numvfs(pf, o, cur, pc->vfs);
+	if (step == NUMVFS_WRITE) {
+		ex = numvfs_write(pf, o, pc, cur);
 		if (ex != EXIT_OK)
 			return ex;
 		changed = true;
@@ -410,12 +326,24 @@ static int apply_vf_index(struct pcidev *pf, struct pcidev *vf, unsigned index,
 	if (policy_resolve_vf(pc, index, &vc) < 0)
 		return EXIT_POLICY;
 
-	/* Network settings go in before the driver binds: many VF drivers read them only at probe.
-	 */
+	/* Network settings go in before the driver binds: many VF drivers read them only at
+	 * probe. But a VF in use (a guest, a pod, DPDK) belongs to its user, who may have set its
+	 * MAC or VLAN on purpose (libvirt, the SR-IOV CNI): those are not changed without force. */
 	if (pc->kind == PF_KIND_NET) {
-		r = netvf_apply(facts, index, &vc, o->plan);
-		if (r < 0)
+		_cleanup_free_ char *why = NULL;
+
+		if (vf && !pc->force && pcidev_in_use(vf, &why) > 0) {
+			if (o->plan->mode == PLAN_APPLY)
+				log_info(
+				    "%s: in use (%s): its network settings are its user's, left as they are (force = true in %s overrides)",
+				    where, why, pc->policy->path);
+			else
+				printf(
+				    "%s: in use (%s): network settings left to its user, not compared\n",
+				    where, why);
+		} else if (netvf_apply(facts, index, &vc, o->plan) < 0) {
 			return EXIT_DEVICE; /* logged by netvf_apply, per attribute */
+		}
 	}
 
 	if (!vf) {
@@ -437,9 +365,20 @@ static int apply_vf_index(struct pcidev *pf, struct pcidev *vf, unsigned index,
 	return vf_bind(vf, where, o, pc, want);
 }
 
+/* The PF's lock for what this run does: shared to read, exclusive to change. 1: nothing to do. */
+static int lock_pf(struct pcidev *pf, const struct apply_opts *o, enum pf_lock_mode mode,
+		   struct pf_lock *ret)
+{
+	int r =
+	    pf_lock_take(pcidev_addr(pf), o->plan->mode == PLAN_APPLY ? mode : PF_LOCK_READ, ret);
+
+	return r < 0 ? -EXIT_DEVICE : r; /* logged */
+}
+
 int apply_vf(struct pcidev *vf, const struct apply_opts *o)
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *pf = NULL;
+	_cleanup_(pf_lock_release) struct pf_lock lock = PF_LOCK_INIT;
 	struct pf_plan_config pc;
 	struct pf_facts facts;
 	unsigned index;
@@ -454,6 +393,14 @@ int apply_vf(struct pcidev *vf, const struct apply_opts *o)
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot find the PF: %m", pcidev_addr(vf)),
 		       EXIT_DEVICE;
+	r = lock_pf(pf, o, PF_LOCK_VF, &lock);
+	if (r != 0)
+		return r < 0 ? -r : EXIT_OK; /* 1: the run holding the PF configures this VF */
+	/* The VF may have gone while we waited (a count change). */
+	if (!pcidev_has_attr(vf, "physfn")) {
+		log_debug("%s: gone while its PF was changed, nothing to do", pcidev_addr(vf));
+		return EXIT_OK;
+	}
 
 	ex = pf_config(pf, o, &facts, &pc);
 	if (ex != EXIT_OK || !pc.policy)
@@ -474,23 +421,33 @@ static int pf_lookup(struct pcidev *pf, const struct apply_opts *o, struct pf_fa
 
 int apply_pf(struct pcidev *pf, const struct apply_opts *o)
 {
+	_cleanup_(pf_lock_release) struct pf_lock lock = PF_LOCK_INIT;
 	struct pf_plan_config pc;
 	struct pf_facts facts;
-	int ex = pf_lookup(pf, o, &facts, &pc);
+	bool handed_off;
+	int ex;
 
+	ex = lock_pf(pf, o, PF_LOCK_PF, &lock);
+	if (ex != 0)
+		return -ex;
+	ex = pf_lookup(pf, o, &facts, &pc);
 	if (ex != EXIT_OK || !pc.policy)
 		return ex;
-	return apply_pf_config(pf, o, &facts, &pc);
+	return apply_pf_config(pf, o, &facts, &pc, &handed_off);
 }
 
 int apply_configured(struct pcidev *pf, const struct apply_opts *o, const struct pf_facts *facts,
 		     const struct pf_plan_config *pc)
 {
+	bool handed_off = false;
 	unsigned n;
 	int ex;
 
-	ex = apply_pf_config(pf, o, facts, pc);
-	if (ex != EXIT_OK)
+	ex = apply_pf_config(pf, o, facts, pc, &handed_off);
+	/* Whatever became of the count, the VFs the PF has now get their settings: VF events
+	 * that came meanwhile left them to this run. Not after a policy error, nor for a PF
+	 * vio cannot handle or a unit now handles. */
+	if (handed_off || ex == EXIT_POLICY || ex == EXIT_USAGE || facts->unsupported[0])
 		return ex;
 	if (pcidev_read_unsigned(pf, "sriov_numvfs", &n) < 0)
 		return EXIT_DEVICE;
@@ -513,10 +470,15 @@ int apply_configured(struct pcidev *pf, const struct apply_opts *o, const struct
 
 int apply_pf_and_vfs(struct pcidev *pf, const struct apply_opts *o)
 {
+	_cleanup_(pf_lock_release) struct pf_lock lock = PF_LOCK_INIT;
 	struct pf_plan_config pc;
 	struct pf_facts facts;
-	int ex = pf_lookup(pf, o, &facts, &pc);
+	int ex;
 
+	ex = lock_pf(pf, o, PF_LOCK_SWEEP, &lock);
+	if (ex != 0)
+		return -ex;
+	ex = pf_lookup(pf, o, &facts, &pc);
 	if (ex != EXIT_OK || !pc.policy)
 		return ex;
 	return apply_configured(pf, o, &facts, &pc);

@@ -20,6 +20,7 @@ enum {
 struct apply_opts {
 	struct plan *plan; /* apply, dry-run or check */
 	const struct policy_set *policies;
+	bool event; /* the PF event run by udev: a count change may go to vio-pf@.service */
 };
 
 int exit_worst(int a, int b);
@@ -34,11 +35,12 @@ int pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *fa
 int vf_wanted_driver(struct pcidev *pf, struct pcidev *vf, const struct pf_plan_config *pc,
 		     const struct vf_config *vc, char **ret, const char **ret_source);
 
+/* Each of these holds the PF's lock (lock.h) while it runs. */
 /* The PF event: autoprobe and sriov_numvfs. Returns an EXIT_* code; logs once per problem. */
 int apply_pf(struct pcidev *pf, const struct apply_opts *o);
 /* The VF event: network settings, driver_override, module, bind. Returns an EXIT_* code. */
 int apply_vf(struct pcidev *vf, const struct apply_opts *o);
-/* The same, for a PF whose policy pf_config() already found. */
+/* The same, for a PF whose policy pf_config() already found; the caller holds the lock. */
 int apply_configured(struct pcidev *pf, const struct apply_opts *o, const struct pf_facts *facts,
 		     const struct pf_plan_config *pc);
 /* A PF and then each of its VFs, the same code the events run. */

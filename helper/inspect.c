@@ -8,6 +8,7 @@
 #include "shared/log.h"
 #include "apply.h"
 #include "inspect.h"
+#include "lock.h"
 #include "netvf.h"
 #include "sysfs.h"
 
@@ -147,6 +148,7 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 {
 	struct plan plan = { .mode = PLAN_DRY_RUN };
 	struct apply_opts o = { .plan = &plan, .policies = set };
+	_cleanup_(pf_lock_release) struct pf_lock lock = PF_LOCK_INIT;
 	_cleanup_free_ char *drv = NULL;
 	struct pf_plan_config pc;
 	struct pf_facts facts;
@@ -154,6 +156,8 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 	unsigned numvfs = 0;
 	int ex;
 
+	if (pf_lock_take(pcidev_addr(pf), PF_LOCK_READ, &lock) < 0)
+		return EXIT_DEVICE;
 	ex = pf_config(pf, &o, &facts, &pc);
 	(void)pcidev_driver(pf, &drv);
 	(void)pcidev_read_unsigned(pf, "sriov_numvfs", &numvfs);

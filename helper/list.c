@@ -8,7 +8,9 @@
 #include "shared/log.h"
 #include "apply.h"
 #include "list.h"
+#include "lock.h"
 #include "netlink.h"
+#include "netvf.h"
 #include "sysfs.h"
 
 struct vf_row {
@@ -160,12 +162,17 @@ static void print_table(const struct pf_row *pf)
 static int list_one(struct pcidev *pf, void *userdata)
 {
 	struct list_ctx *ctx = userdata;
-	struct link_state ls = {};
+	const struct link_state *ls = NULL;
 	struct pf_facts facts;
 	const struct policy *p = NULL;
 	struct pf_row row = { .addr = pcidev_addr(pf), .iommu = -1, .autoprobe = -1 };
+	_cleanup_(pf_lock_release) struct pf_lock lock = PF_LOCK_INIT;
 	unsigned g, a, n_vf_rows;
 
+	if (pf_lock_take(pcidev_addr(pf), PF_LOCK_READ, &lock) < 0) {
+		ctx->status = exit_worst(ctx->status, EXIT_DEVICE);
+		return 0;
+	}
 	if (pf_facts_read(pf, policy_set_needs_perm_mac(ctx->policies), &facts) < 0) {
 		ctx->status = exit_worst(ctx->status, EXIT_DEVICE);
 		return 0;
@@ -183,19 +190,25 @@ static int list_one(struct pcidev *pf, void *userdata)
 	row.totalvfs = facts.totalvfs == VF_INDEX_MAX ? row.numvfs : facts.totalvfs;
 	if (pcidev_read_unsigned(pf, "sriov_drivers_autoprobe", &a) >= 0)
 		row.autoprobe = a;
-	/* VF network settings: one RTM_GETLINK for the PF, where the PF has a netdev here. */
-	if (row.netdev) {
-		int ifindex;
+	/* VF network settings: one RTM_GETLINK for the PF, where the PF has a netdev here. What
+	 * cannot be read is shown as unknown, said on stderr, and makes the exit status 3. */
+	if (row.netdev && row.numvfs) {
+		int r = netvf_table(&facts, NULL, &ls);
 
-		if (netdev_ifindex(row.netdev, &ifindex) >= 0)
-			(void)netlink_link_get(ifindex, &ls);
+		if (r < 0) {
+			log_error_errno(r, "%s: cannot read the VF settings of %s: %m", facts.addr,
+					row.netdev);
+			ctx->status = exit_worst(ctx->status, EXIT_DEVICE);
+			ls = NULL;
+		} else if (netvf_table_complete(&facts, ls) < 0) {
+			ctx->status = exit_worst(ctx->status, EXIT_DEVICE);
+		}
 	}
 
 	n_vf_rows = row.numvfs;
 	row.vfs = calloc(n_vf_rows ?: 1, sizeof(*row.vfs));
 	if (!row.vfs) {
 		free(row.driver);
-		link_state_done(&ls);
 		return -ENOMEM;
 	}
 	for (unsigned i = 0; i < n_vf_rows; i++) {
@@ -210,8 +223,8 @@ static int list_one(struct pcidev *pf, void *userdata)
 			if (pcidev_iommu_group(vf, &g) >= 0)
 				v->iommu = (int)g;
 		}
-		if (i < ls.n_vfs && ls.vfs[i].present)
-			v->net = &ls.vfs[i];
+		if (ls && i < ls->n_vfs && ls->vfs[i].present)
+			v->net = &ls->vfs[i];
 	}
 
 	if (ctx->json)
@@ -224,7 +237,6 @@ static int list_one(struct pcidev *pf, void *userdata)
 		free(row.vfs[i].driver);
 	free(row.vfs);
 	free(row.driver);
-	link_state_done(&ls);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "apply.h"
 #include "inspect.h"
 #include "list.h"
+#include "netlink.h"
 #include "netvf.h"
 #include "policy.h"
 #include "sysfs.h"
@@ -145,7 +146,7 @@ static int event(char *argv[], const struct policy_set *set, bool is_pf)
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
 	struct plan plan = { .mode = arg_dry_run ? PLAN_DRY_RUN : PLAN_APPLY };
-	struct apply_opts o = { .plan = &plan, .policies = set };
+	struct apply_opts o = { .plan = &plan, .policies = set, .event = getenv("SEQNUM") };
 
 	/* Under udev a device can be gone by the time its event runs (VFs of a count change,
 	 * hot-unplug): nothing to do then, and nothing worth an error in the journal. */
@@ -321,6 +322,8 @@ static int run(const struct cmd *c, int argc, char *argv[])
 	if (c->policy && load_policy(&set) < 0)
 		return EXIT_USAGE;
 	ex = c->fn(argc, argv, &set);
+	netvf_forget();
+	netlink_close();
 	policy_set_done(&set);
 	return ex;
 }

@@ -185,26 +185,46 @@ static int ack_done(struct nl_msg *m _unused_, void *arg)
 	return NL_STOP;
 }
 
+/* One socket per run, opened at the first request (an event that needs no netlink opens none). */
+static struct nl_sock *run_sock;
+
+void netlink_close(void)
+{
+	nl_socket_free(run_sock);
+	run_sock = NULL;
+}
+
 static int open_socket(struct nl_sock **ret)
 {
-	_cleanup_(nl_socket_freep) struct nl_sock *sk = nl_socket_alloc();
+	_cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
 	int r;
 
+	if (run_sock) {
+		*ret = run_sock;
+		return 0;
+	}
+	sk = nl_socket_alloc();
 	if (!sk)
 		return -ENOMEM;
 	r = nl_connect(sk, NETLINK_ROUTE);
 	if (r < 0)
 		return netlink_errno(r);
-	nl_socket_enable_msg_peek(sk); /* VF lists of big PFs do not fit the default buffer */
-	*ret = TAKE_PTR(sk);
+	/* libnl sets 32 KiB; a PF with 256 VFs answers RTM_GETLINK with ~60 KiB in one skb, which
+	 * the kernel drops (ENOBUFS, "Cannot allocate memory") when it exceeds the buffer. The
+	 * kernel caps this at net.core.rmem_max (208 KiB by default): still room for the reply. */
+	r = nl_socket_set_buffer_size(sk, NETLINK_RCVBUF, 0);
+	if (r < 0)
+		return netlink_errno(r);
+	nl_socket_enable_msg_peek(sk); /* and libnl's own buffer grows to the message */
+	*ret = run_sock = TAKE_PTR(sk);
 	return 0;
 }
 
 /* Sends m and waits for its ACK; collects replies with fn. */
 static int transact(struct nl_msg *m, nl_recvmsg_msg_cb_t fn, void *data)
 {
-	_cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
 	_cleanup_(nl_cb_putp) struct nl_cb *cb = NULL;
+	struct nl_sock *sk = NULL;
 	int r, err = 1;
 
 	r = open_socket(&sk);
@@ -218,12 +238,15 @@ static int transact(struct nl_msg *m, nl_recvmsg_msg_cb_t fn, void *data)
 	if (fn)
 		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, fn, data);
 	r = nl_send_auto(sk, m);
-	if (r < 0)
-		return netlink_errno(r);
-	while (err > 0) {
+	while (r >= 0 && err > 0) {
 		r = nl_recvmsgs(sk, cb);
-		if (r < 0 && err > 0)
-			return netlink_errno(r);
+		if (r >= 0 || err <= 0)
+			r = 0;
+	}
+	if (r < 0) {
+		/* Replies may be left queued: the next request gets a fresh socket. */
+		netlink_close();
+		return netlink_errno(r);
 	}
 	return err;
 }
@@ -309,6 +332,8 @@ static void parse_vf(struct nlattr *info, struct link_state *s)
 			       : x->link_state == IFLA_VF_LINK_STATE_DISABLE ? VF_LINK_STATE_DISABLE
 									     : VF_LINK_STATE_AUTO;
 	}
+	if (!s->vfs[idx].present)
+		s->n_reported++;
 	s->vfs[idx] = v;
 }
 
@@ -330,15 +355,36 @@ static int parse_link(struct nl_msg *m, void *arg)
 	}
 	if (tb[IFLA_NUM_VF])
 		s->n_vfs = nla_get_u32(tb[IFLA_NUM_VF]);
-	if (s->n_vfs && tb[IFLA_VFINFO_LIST]) {
+	if (s->n_vfs > VF_INDEX_MAX)
+		s->n_vfs = VF_INDEX_MAX;
+	if (s->n_vfs) {
 		s->vfs = calloc(s->n_vfs, sizeof(*s->vfs));
 		if (!s->vfs)
 			return NL_STOP;
+	}
+	if (s->n_vfs && tb[IFLA_VFINFO_LIST]) {
 		nla_for_each_nested (info, tb[IFLA_VFINFO_LIST], rem)
 			if (nla_type(info) == IFLA_VF_INFO)
 				parse_vf(info, s);
 	}
 	return NL_OK;
+}
+
+int netlink_link_parse(const void *nlmsg, size_t len, struct link_state *ret)
+{
+	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+	struct link_state s = {};
+
+	if (len < sizeof(struct nlmsghdr) || ((const struct nlmsghdr *)nlmsg)->nlmsg_len > len)
+		return -EINVAL;
+	m = nlmsg_convert((struct nlmsghdr *)nlmsg);
+	if (!m)
+		return -ENOMEM;
+	(void)parse_link(m, &s);
+	if (s.n_vfs && !s.vfs)
+		return -ENOMEM;
+	*ret = s;
+	return 0;
 }
 
 int netlink_link_get(int ifindex, struct link_state *ret)
@@ -348,7 +394,9 @@ int netlink_link_get(int ifindex, struct link_state *ret)
 	int r;
 
 	m = link_msg(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, ifindex);
-	if (!m || nla_put_u32(m, IFLA_EXT_MASK, RTEXT_FILTER_VF) < 0)
+	/* Without SKIP_STATS each VF carries ~100 bytes of counters: past ~222 VFs the list no
+	 * longer fits one attribute (64 KiB), and the kernel sends it cut short. */
+	if (!m || nla_put_u32(m, IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS) < 0)
 		return -ENOMEM;
 	r = transact(m, parse_link, &s);
 	if (r < 0) {

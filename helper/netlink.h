@@ -22,9 +22,13 @@ struct link_state {
 	unsigned flags; /* IFF_* */
 	bool has_perm_mac;
 	uint8_t perm_mac[6];
-	unsigned n_vfs;
+	unsigned n_vfs;	      /* IFLA_NUM_VF: what the driver has */
+	unsigned n_reported;  /* VFs the reply described: fewer when the kernel cut the list */
 	struct vf_state *vfs; /* indexed by VF number, n_vfs entries */
 };
+
+/* Receive buffer for one RTM_GETLINK of a PF with VF_INDEX_MAX-sized lists in mind. */
+#define NETLINK_RCVBUF (4 * 1024 * 1024)
 
 void link_state_done(struct link_state *s);
 
@@ -34,6 +38,10 @@ int netlink_link_get(int ifindex, struct link_state *ret);
  */
 int netlink_vf_set(int ifindex, unsigned vf, enum vf_key key, const struct vf_config *c);
 int netlink_set_promisc(int ifindex, bool on);
+/* Closes the run's socket (it is opened at the first request and kept for the run). */
+void netlink_close(void);
+/* For tests: parses an RTM_NEWLINK message as netlink_link_get() does. */
+int netlink_link_parse(const void *nlmsg, size_t len, struct link_state *ret);
 
 /* For tests: the RTM_SETLINK message netlink_vf_set() sends, from nlmsghdr on (seq and pid 0). */
 int netlink_vf_build(int ifindex, unsigned vf, enum vf_key key, const struct vf_config *c,

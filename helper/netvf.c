@@ -14,6 +14,54 @@
 
 DEFINE_POINTER_CLEANUP(struct link_state, link_state_done)
 
+/* The VF table of the PF handled last: one RTM_GETLINK per PF and run, not one per VF. */
+static struct {
+	char ifname[16];
+	int ifindex;
+	struct link_state s;
+	bool warned; /* "could not read back" is said once per run */
+} vf_table;
+
+void netvf_forget(void)
+{
+	link_state_done(&vf_table.s);
+	vf_table.ifname[0] = '\0';
+}
+
+int netvf_table(const struct pf_facts *pf, int *ret_ifindex, const struct link_state **ret)
+{
+	int r;
+
+	if (!pf->ifname[0])
+		return -ENODEV;
+	if (!streq(vf_table.ifname, pf->ifname)) {
+		netvf_forget();
+		r = netdev_ifindex(pf->ifname, &vf_table.ifindex);
+		if (r < 0)
+			return r;
+		r = netlink_link_get(vf_table.ifindex, &vf_table.s);
+		if (r < 0)
+			return r;
+		snprintf(vf_table.ifname, sizeof(vf_table.ifname), "%s", pf->ifname);
+	}
+	if (ret_ifindex)
+		*ret_ifindex = vf_table.ifindex;
+	*ret = &vf_table.s;
+	return 0;
+}
+
+int netvf_table_complete(const struct pf_facts *pf, const struct link_state *s)
+{
+	if (s->n_reported >= s->n_vfs)
+		return 0;
+	if (!vf_table.warned)
+		log_warning(
+		    "%s: %s has %u VFs, the kernel's reply describes %u: the settings of the others cannot be read back",
+		    pf->addr, pf->ifname, s->n_vfs, s->n_reported);
+	vf_table.warned = true;
+	return -EMSGSIZE;
+}
+
 int netvf_perm_mac(const char *ifname, uint8_t ret[static 6])
 {
 	_cleanup_free_ char *type = NULL, *addr = NULL;
@@ -142,10 +190,13 @@ int netvf_apply(const struct pf_facts *pf, unsigned index, const struct vf_confi
 	static const enum vf_key order[] = { VF_KEY_MAC,      VF_KEY_VLAN,  VF_KEY_MIN_TX_RATE,
 					     VF_KEY_SPOOFCHK, VF_KEY_TRUST, VF_KEY_LINK_STATE,
 					     VF_KEY_QUERY_RSS };
-	_cleanup_(link_state_donep) struct link_state *sp = NULL;
-	struct link_state s = {};
+	static const struct vf_state unknown = {
+		.spoofchk = -1, .trust = -1, .query_rss = -1, .link_state = -1
+	};
+	const struct link_state *s;
 	struct vf_config want = *vc, cur;
 	const struct vf_state *v;
+	bool unread = false;
 	int ifindex, r, first = 0;
 
 	if (!pf->ifname[0])
@@ -153,19 +204,21 @@ int netvf_apply(const struct pf_facts *pf, unsigned index, const struct vf_confi
 		    ENODEV,
 		    "%s vf %u: the PF has no network interface here (no driver netdev, or it is in another network namespace)",
 		    pf->addr, index);
-	r = netdev_ifindex(pf->ifname, &ifindex);
-	if (r < 0)
-		return log_error_errno(r, "%s vf %u: cannot read the ifindex of %s: %m", pf->addr,
-				       index, pf->ifname);
-	r = netlink_link_get(ifindex, &s);
+	r = netvf_table(pf, &ifindex, &s);
 	if (r < 0)
 		return log_error_errno(r, "%s vf %u: cannot read VF settings of %s: %m", pf->addr,
 				       index, pf->ifname);
-	sp = &s;
-	if (index >= s.n_vfs || !s.vfs[index].present)
+	if (index >= s->n_vfs)
 		return log_error_errno(ENODEV, "%s vf %u: %s reports %u VFs and not this one",
-				       pf->addr, index, pf->ifname, s.n_vfs);
-	v = &s.vfs[index];
+				       pf->addr, index, pf->ifname, s->n_vfs);
+	if (!s->vfs[index].present) {
+		if (netvf_table_complete(pf, s) == 0)
+			return log_error_errno(ENODEV, "%s vf %u: %s does not describe this VF",
+					       pf->addr, index, pf->ifname);
+		/* Cut short by the kernel: send what the policy says, unverified. */
+		unread = true;
+	}
+	v = unread ? &unknown : &s->vfs[index];
 	cur = current_of(v);
 
 	if (!(want.set & (1u << VF_KEY_MAC))) {
@@ -202,7 +255,7 @@ int netvf_apply(const struct pf_facts *pf, unsigned index, const struct vf_confi
 		describe(k, &cur, old, sizeof(old));
 		describe(k, &want, new, sizeof(new));
 		/* A setting the driver does not report is sent; an equal one is not. */
-		if (reported < 0)
+		if (unread || reported < 0)
 			snprintf(old, sizeof(old), "unknown");
 		else if (streq(old, new))
 			continue;
@@ -218,5 +271,8 @@ int netvf_apply(const struct pf_facts *pf, unsigned index, const struct vf_confi
 		}
 		log_info("%s vf %u: %s %s -> %s", pf->addr, index, name, old, new);
 	}
-	return first;
+	if (first)
+		return first;
+	/* Sent, but never read back: not reported as done. */
+	return unread ? -EMSGSIZE : 0;
 }

@@ -7,6 +7,15 @@
 #include "plan.h"
 #include "policy.h"
 
+struct link_state;
+
+/* The PF's VF table (RTM_GETLINK), read once per PF and run; -ENODEV when the PF has no netdev. */
+int netvf_table(const struct pf_facts *pf, int *ret_ifindex, const struct link_state **ret);
+/* 0, or -EMSGSIZE (and a warning, once per run) when the kernel's reply left VFs out. */
+int netvf_table_complete(const struct pf_facts *pf, const struct link_state *s);
+/* Drops the table: the VF count changed. */
+void netvf_forget(void);
+
 /* The PF's permanent MAC: sysfs when the address is the permanent one, else rtnetlink. */
 int netvf_perm_mac(const char *ifname, uint8_t ret[static 6]);
 /* The MAC a VF gets when the policy gives none (see mac.h for the derivation). */
@@ -16,7 +25,8 @@ int netvf_set_promisc(const char *ifname, bool on, struct plan *plan);
 /*
  * Programs one VF's network settings through its PF, sending only what differs. Each
  * attribute is its own message, so one the driver refuses does not stop the others; each
- * refusal is logged by VF and attribute. Returns the first error.
+ * refusal is logged by VF and attribute. Returns the first error; -EMSGSIZE when every
+ * setting was sent but the kernel's reply did not describe the VF, so none was read back.
  */
 int netvf_apply(const struct pf_facts *pf, unsigned index, const struct vf_config *vc,
 		struct plan *plan);

@@ -82,12 +82,6 @@ const char *pf_key_to_string(enum pf_key k)
 	return k >= 0 && k < _PF_KEY_MAX ? pf_key_names[k] : NULL;
 }
 
-static void closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
-
 struct entry {
 	char *name; /* basename */
 	char *path;

@@ -36,12 +36,6 @@ static struct udev *udev_ctx(void)
 	return u;
 }
 
-static void closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
-
 /* Takes dev. allow_other: also a device of another bus that has sriov_numvfs (netdevsim). */
 static int pcidev_wrap(struct udev_device *dev, bool allow_other, struct pcidev **ret)
 {
@@ -392,81 +386,6 @@ int netdev_is_up(const char *ifname)
 }
 
 /* dev_t of a char device node described in sysfs ("major:minor" in its dev file). */
-static int sysfs_devt(const char *path, dev_t *ret)
-{
-	_cleanup_free_ char *v = NULL;
-	unsigned maj, min;
-	int r = read_one_line(path, &v);
-
-	if (r < 0)
-		return r;
-	if (sscanf(v, "%u:%u", &maj, &min) != 2)
-		return -EBADMSG;
-	*ret = makedev(maj, min);
-	return 0;
-}
-
-/* Does any process hold a file open on the char device devt? Scans /proc/PID/fd. */
-static int devt_is_open(dev_t devt, pid_t *ret_pid)
-{
-	_cleanup_(closedirp) DIR *proc = opendir("/proc");
-	struct dirent *de;
-
-	if (!proc)
-		return neg_errno();
-	while ((de = readdir(proc))) {
-		_cleanup_(closedirp) DIR *fds = NULL;
-		char p[64];
-		struct dirent *fe;
-		unsigned pid;
-
-		if (parse_unsigned(de->d_name, INT_MAX, &pid) < 0)
-			continue;
-		snprintf(p, sizeof(p), "/proc/%u/fd", pid);
-		fds = opendir(p);
-		if (!fds)
-			continue; /* gone, or not ours to read */
-		while ((fe = readdir(fds))) {
-			char fp[320];
-			struct stat st;
-
-			if (fe->d_name[0] == '.')
-				continue;
-			snprintf(fp, sizeof(fp), "/proc/%u/fd/%s", pid, fe->d_name);
-			if (stat(fp, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == devt) {
-				*ret_pid = (pid_t)pid;
-				return 1;
-			}
-		}
-	}
-	return 0;
-}
-
-int pcidev_in_use(const struct pcidev *d, char **ret_why)
-{
-	_cleanup_free_ char *drv = NULL;
-	char ifname[16], p[PATH_MAX];
-	unsigned group;
-	dev_t devt;
-	pid_t pid = 0;
-	int r;
-
-	r = pcidev_driver(d, &drv);
-	if (r < 0)
-		return r;
-	if (drv && streq(drv, "vfio-pci") && pcidev_iommu_group(d, &group) >= 0) {
-		snprintf(p, sizeof(p), "/sys/class/vfio/%u/dev", group);
-		if (sysfs_devt(p, &devt) >= 0 && devt_is_open(devt, &pid) > 0)
-			return asprintf(ret_why, "vfio group %u is open (pid %d)", group,
-					(int)pid) < 0
-				   ? -ENOMEM
-				   : 1;
-	}
-	if (pcidev_netdev(d, ifname) >= 0 && netdev_is_up(ifname) > 0)
-		return asprintf(ret_why, "interface %s is up", ifname) < 0 ? -ENOMEM : 1;
-	return 0;
-}
-
 int pcidev_probe(const struct pcidev *d)
 {
 	return write_file("/sys/bus/pci/drivers_probe", d->addr);

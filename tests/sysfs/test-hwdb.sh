@@ -18,7 +18,7 @@ systemd-hwdb --root="$HWDB" update
 run_hwdb() {
 	RC=0
 	# shellcheck disable=SC2016 # expanded by the inner shell
-	HWDB=$HWDB TB=$TB PRELOAD=$PRELOAD VIO=$VIO unshare -m bash -c '
+	HWDB=$HWDB TB=$TB PRELOAD=$ASAN_PRELOAD$PRELOAD VIO=$VIO unshare -m bash -c '
 		mount --make-rprivate / && mount -t tmpfs tmpfs /etc/udev &&
 		cp "$HWDB/etc/udev/hwdb.bin" /etc/udev/ &&
 		UMOCKDEV_DIR=$TB LD_PRELOAD=$PRELOAD VIO_LOG_TARGET=stderr "$VIO" "$@"' _ "$@" \

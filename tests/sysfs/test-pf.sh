@@ -70,7 +70,10 @@ before=$(snapshot)
 run_vio -P "$POL" --dry-run pf $PF
 expect_rc "dry-run" 0
 expect_unchanged "dry-run" "$before"
-if grep -qF "0000:01:00.0: would set sriov_numvfs 3 -> 2" "$OUT" &&
+# Each write as it would happen: the trip through 0 destroys every VF of the PF.
+if grep -qF "0000:01:00.0: would set sriov_numvfs 3 -> 0" "$OUT" &&
+	grep -qF "0000:01:00.0: (all 3 VFs are destroyed, then 2 are created)" "$OUT" &&
+	grep -qF "0000:01:00.0: would set sriov_numvfs 0 -> 2" "$OUT" &&
 	grep -qF "would set sriov_drivers_autoprobe 1 -> 0" "$OUT"; then
 	pass "dry-run: prints the plan"
 else

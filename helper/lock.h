@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * One lock per PF, taken by every command that reads or changes a PF or its VFs, so that
+ * udev's parallel PF and VF events and `vio apply` never interleave. Files under
+ * $VIO_RUNTIME_DIR/lock (default /run/vio/lock), flock(2): released when vio exits, however.
+ *
+ *  PF_LOCK_READ:  list, check, explain, --dry-run. Shared: readers do not wait for each
+ *                 other, and see a PF before or after a change, never halfway.
+ *  PF_LOCK_SWEEP: a run that configures the PF and then every VF it has (vio apply, and so
+ *                 the vio-pf@ unit). Exclusive. It also holds the PF's "sweep" lock (shared)
+ *                 from before it waits until after its loop over the VFs, so that VF events
+ *                 know it is coming.
+ *  PF_LOCK_PF:    the PF event run inline by udev. Exclusive.
+ *  PF_LOCK_VF:    a VF event. Exclusive; but when the lock is busy and a sweep is announced,
+ *                 that run configures this VF after it: nothing to wait for.
+ */
+enum pf_lock_mode {
+	PF_LOCK_READ,
+	PF_LOCK_SWEEP,
+	PF_LOCK_PF,
+	PF_LOCK_VF,
+};
+
+struct pf_lock {
+	int fd, sweep_fd;
+};
+
+#define PF_LOCK_INIT ((struct pf_lock){ .fd = -1, .sweep_fd = -1 })
+
+/* The seconds a run waits for a PF's lock: below udev's 180 s event timeout. */
+#define PF_LOCK_TIMEOUT_S 150
+
+/*
+ * 0: taken. 1 (PF_LOCK_VF only): a PF-wide run will configure the VF; nothing taken.
+ * -ETIMEDOUT after PF_LOCK_TIMEOUT_S; other negative errno. Logs, naming the PF, when it
+ * has to wait and when it gives up. A reader that may not create the lock file (not root)
+ * goes on without it.
+ */
+int pf_lock_take(const char *pf_addr, enum pf_lock_mode mode, struct pf_lock *ret);
+void pf_lock_release(struct pf_lock *l);
+
+/* $VIO_RUNTIME_DIR, default /run/vio: locks, and what vio remembers between runs. */
+const char *runtime_dir(void);

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Fault injection for the fast tier: an LD_PRELOAD shim, loaded before umockdev's, that makes
+ * chosen syscalls on chosen paths fail, or act like a driver that does less than asked.
+ *
+ * VIO_FAULT holds rules separated by ';', each "OP SUFFIX VALUE ACTION":
+ *   write SUFFIX VALUE ERRNO  a write of VALUE (or '*': any) to a path ending in SUFFIX fails
+ *                             with ERRNO (EBUSY, ENOMEM, EINVAL, EIO, EACCES, EPERM, ENODEV)
+ *   write SUFFIX VALUE =N     ... writes N instead and reports success (a driver that
+ *                             enables fewer VFs than asked)
+ *   open SUFFIX * ERRNO       an open() of a path ending in SUFFIX fails with ERRNO
+ * The paths are those the process sees after umockdev's redirection (readlink of the fd).
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const struct {
+	const char *name;
+	int value;
+} errnos[] = {
+	{ "EBUSY", EBUSY },   { "ENOMEM", ENOMEM }, { "EINVAL", EINVAL }, { "EIO", EIO },
+	{ "EACCES", EACCES }, { "EPERM", EPERM },   { "ENODEV", ENODEV },
+};
+
+/* The rule for op on path with value: returns its action, or NULL. */
+static const char *rule_for(const char *op, const char *path, const char *value, size_t vlen,
+			    char *buf, size_t n)
+{
+	const char *rules = getenv("VIO_FAULT");
+	char *save = NULL, *r;
+
+	if (!rules || strlen(rules) >= n)
+		return NULL;
+	strcpy(buf, rules);
+	for (r = strtok_r(buf, ";", &save); r; r = strtok_r(NULL, ";", &save)) {
+		char o[16], suffix[256], val[64], action[64];
+		size_t pl = strlen(path), sl;
+
+		if (sscanf(r, " %15s %255s %63s %63s", o, suffix, val, action) != 4 || strcmp(o, op))
+			continue;
+		sl = strlen(suffix);
+		if (pl < sl || strcmp(path + pl - sl, suffix))
+			continue;
+		if (strcmp(val, "*") &&
+		    (vlen < strlen(val) || strncmp(value, val, strlen(val)) ||
+		     (vlen > strlen(val) && value[strlen(val)] != '\n')))
+			continue;
+		return strstr(r, action);
+	}
+	return NULL;
+}
+
+static int errno_of(const char *action)
+{
+	for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+		if (!strncmp(action, errnos[i].name, strlen(errnos[i].name)))
+			return errnos[i].value;
+	return EIO;
+}
+
+ssize_t write(int fd, const void *data, size_t len)
+{
+	static ssize_t (*real)(int, const void *, size_t);
+	char link[64], path[PATH_MAX], buf[4096];
+	const char *action;
+	ssize_t k;
+
+	if (!real)
+		real = (ssize_t(*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	k = readlink(link, path, sizeof(path) - 1);
+	if (k <= 0)
+		return real(fd, data, len);
+	path[k] = '\0';
+	action = rule_for("write", path, data, len, buf, sizeof(buf));
+	if (!action)
+		return real(fd, data, len);
+	if (action[0] == '=') {
+		char n[32];
+		int m = snprintf(n, sizeof(n), "%s", action + 1);
+
+		if (real(fd, n, m) < 0)
+			return -1;
+		return (ssize_t)len;
+	}
+	errno = errno_of(action);
+	return -1;
+}
+
+static int open_fault(const char *path)
+{
+	char buf[4096];
+	const char *action = rule_for("open", path, "", 0, buf, sizeof(buf));
+
+	if (!action)
+		return 0;
+	errno = errno_of(action);
+	return -1;
+}
+
+int open(const char *path, int flags, ...)
+{
+	static int (*real)(const char *, int, ...);
+	mode_t mode = 0;
+	va_list ap;
+
+	if (!real)
+		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	if (open_fault(path) < 0)
+		return -1;
+	return real(path, flags, mode);
+}
