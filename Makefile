@@ -89,8 +89,10 @@ install: vio
 	install -Dm0755 dracut/90vio/module-setup.sh $(DESTDIR)$(DRACUTDIR)/90vio/module-setup.sh
 	install -Dm0644 systemd/vio-apply.path $(DESTDIR)$(SYSTEMDUNITDIR)/vio-apply.path
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
-	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/vio-apply.service > $(DESTDIR)$(SYSTEMDUNITDIR)/vio-apply.service
-	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/vio-apply.service
+	for u in vio-apply.service vio-pf@.service; do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/$$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
+	done
 
 clean:
 	rm -f vio $(OBJ) $(UNIT_TESTS) tests/fault/libvio-fault.so $(patsubst %,%.o,$(UNIT_TESTS)) .deps-build .deps-check

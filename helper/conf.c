@@ -268,7 +268,7 @@ static void parse_vf(struct policy *p, const config_setting_t *g, const char *se
 			}
 			break;
 		case VF_KEY_VLAN:
-			if (!get_uint(p, s, 1, 4094, &c->vlan))
+			if (!get_uint(p, s, 0, 4094, &c->vlan)) /* 0: no VLAN (clears one) */
 				continue;
 			break;
 		case VF_KEY_QOS:

@@ -408,13 +408,13 @@ int policy_resolve_vf(const struct pf_plan_config *pc, unsigned index, struct vf
 	if (single)
 		overlay(&c, &single->cfg, single->name);
 
-	/* qos and proto qualify a VLAN; alone the kernel would tag VLAN 0. */
+	/* qos and proto qualify a VLAN; alone (or with vlan = 0, no VLAN) there is none. */
 	bits = c.set & ((1u << VF_KEY_QOS) | (1u << VF_KEY_PROTO));
-	if (bits && !(c.set & (1u << VF_KEY_VLAN))) {
+	if (bits && (!(c.set & (1u << VF_KEY_VLAN)) || c.vlan == 0)) {
 		enum vf_key k = bits & (1u << VF_KEY_QOS) ? VF_KEY_QOS : VF_KEY_PROTO;
 
-		return log_error_errno(EINVAL, "%s:%u: vf %u: '%s' needs a 'vlan'", p->path,
-				       c.line[k], index, vf_key_to_string(k));
+		return log_error_errno(EINVAL, "%s:%u: vf %u: '%s' needs a 'vlan' (1..4094)",
+				       p->path, c.line[k], index, vf_key_to_string(k));
 	}
 	if (c.min_tx_rate && c.max_tx_rate && c.min_tx_rate > c.max_tx_rate)
 		return log_error_errno(

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # dracut module: vio's rules, helper, hwdb and policy in the initramfs, so VFs exist and are
 # configured before the root filesystem is mounted, exactly as after switch-root.
-# shellcheck disable=SC2154 # dracutsysrootdir, initdir, udevdir, hostonly: set by dracut
+# shellcheck disable=SC2154 # dracutsysrootdir, initdir, udevdir, hostonly, systemdsystemunitdir: set by dracut
 
 vio_policy_dirs="/usr/lib/vio.d /run/vio.d /etc/vio.d"
 
@@ -45,6 +45,12 @@ install() {
     local d f
 
     inst_multiple vio
+    # With systemd in the initramfs, a PF event hands its count change to this unit
+    # (udev's event timeout); vio calls systemctl for it.
+    if dracut_module_included systemd; then
+        inst_multiple systemctl
+        inst_simple "$systemdsystemunitdir/vio-pf@.service"
+    fi
     # vio dlopen()s these, so dracut cannot see them in its ELF dependencies.
     inst_libdir_file "libkmod.so.2*" "libcrypto.so.3*"
     inst_rules 60-vio.rules

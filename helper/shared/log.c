@@ -17,8 +17,11 @@ void log_open(void)
 {
 	const char *t = secure_getenv("VIO_LOG_TARGET");
 
-	/* Under udevd, stderr is a pipe nobody reads unless udev debug logging is on. */
-	log_syslog = t ? streq(t, "syslog") : !isatty(STDERR_FILENO);
+	/* Under udevd, stderr is a pipe nobody reads unless udev debug logging is on: the
+	 * journal (or the kernel log). Under a systemd unit, the journal too. A person or a
+	 * script gets stderr, terminal or not (vio check 2>&1 | ..., Ansible, CI). */
+	log_syslog = t ? streq(t, "syslog")
+		       : (getenv("SEQNUM") && getenv("ACTION")) || getenv("JOURNAL_STREAM");
 	if (!log_syslog)
 		return;
 	/* No syslog socket (early initramfs, a bare udevd): the kernel log, as udevd does. */

@@ -11,12 +11,15 @@
  *   open SUFFIX * ERRNO       an open() of a path ending in SUFFIX fails with ERRNO
  * The paths are those the process sees after umockdev's redirection (readlink of the fd).
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,18 +47,40 @@ static const char *rule_for(const char *op, const char *path, const char *value,
 		char o[16], suffix[256], val[64], action[64];
 		size_t pl = strlen(path), sl;
 
-		if (sscanf(r, " %15s %255s %63s %63s", o, suffix, val, action) != 4 || strcmp(o, op))
+		if (sscanf(r, " %15s %255s %63s %63s", o, suffix, val, action) != 4 ||
+		    strcmp(o, op))
 			continue;
 		sl = strlen(suffix);
 		if (pl < sl || strcmp(path + pl - sl, suffix))
 			continue;
-		if (strcmp(val, "*") &&
-		    (vlen < strlen(val) || strncmp(value, val, strlen(val)) ||
-		     (vlen > strlen(val) && value[strlen(val)] != '\n')))
+		if (strcmp(val, "*") && (vlen < strlen(val) || strncmp(value, val, strlen(val)) ||
+					 (vlen > strlen(val) && value[strlen(val)] != '\n')))
 			continue;
 		return strstr(r, action);
 	}
 	return NULL;
+}
+
+/* Is there any write rule for path? (Its value does not matter.) */
+static bool has_write_rule(const char *path)
+{
+	const char *rules = getenv("VIO_FAULT");
+	char buf[4096], *save = NULL, *r;
+
+	if (!rules || strlen(rules) >= sizeof(buf))
+		return false;
+	strcpy(buf, rules);
+	for (r = strtok_r(buf, ";", &save); r; r = strtok_r(NULL, ";", &save)) {
+		char o[16], suffix[256];
+		size_t pl = strlen(path), sl;
+
+		if (sscanf(r, " %15s %255s", o, suffix) != 2 || strcmp(o, "write"))
+			continue;
+		sl = strlen(suffix);
+		if (pl >= sl && !strcmp(path + pl - sl, suffix))
+			return true;
+	}
+	return false;
 }
 
 static int errno_of(const char *action)
@@ -80,10 +105,19 @@ ssize_t write(int fd, const void *data, size_t len)
 	if (k <= 0)
 		return real(fd, data, len);
 	path[k] = '\0';
+	if (!has_write_rule(path))
+		return real(fd, data, len);
 	action = rule_for("write", path, data, len, buf, sizeof(buf));
+	if (action && action[0] != '=') {
+		errno = errno_of(action); /* and the file keeps its value, as sysfs does */
+		return -1;
+	}
+	/* open() left O_TRUNC out for this path: a successful store replaces the value. */
+	if (ftruncate(fd, 0) < 0)
+		return -1;
 	if (!action)
 		return real(fd, data, len);
-	if (action[0] == '=') {
+	{
 		char n[32];
 		int m = snprintf(n, sizeof(n), "%s", action + 1);
 
@@ -91,8 +125,6 @@ ssize_t write(int fd, const void *data, size_t len)
 			return -1;
 		return (ssize_t)len;
 	}
-	errno = errno_of(action);
-	return -1;
 }
 
 static int open_fault(const char *path)
@@ -121,5 +153,8 @@ int open(const char *path, int flags, ...)
 	}
 	if (open_fault(path) < 0)
 		return -1;
+	/* sysfs ignores O_TRUNC; keep a file's value when a write to it is made to fail. */
+	if ((flags & O_TRUNC) && has_write_rule(path))
+		flags &= ~O_TRUNC;
 	return real(path, flags, mode);
 }

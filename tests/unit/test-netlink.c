@@ -85,8 +85,50 @@ static void check_msg(const char *what, enum vf_key key, const struct vf_config 
 	free(got);
 }
 
+/* An RTM_NEWLINK for a PF with 4 VFs whose VF list describes only VFs 0 and 1, as the
+ * kernel sends it when the list does not fit: vio must see that two are missing. */
+static void test_cut_list(void)
+{
+	struct link_state s = {};
+	struct buf w = {};
+	size_t vf_info = 4 + 4 + 36; /* IFLA_VF_INFO { IFLA_VF_MAC { vf, mac[32] } } */
+
+	u32(&w, 16 + 16 + 8 + 4 + 2 * vf_info);
+	u16(&w, 16); /* RTM_NEWLINK */
+	u16(&w, 0);
+	u32(&w, 0);
+	u32(&w, 0);
+	bytes(&w, (uint8_t[]){ 0, 0, 0, 0 }, 4);
+	u32(&w, 7);
+	u32(&w, 0);
+	u32(&w, 0);
+	u16(&w, 8);
+	u16(&w, 21); /* IFLA_NUM_VF */
+	u32(&w, 4);
+	u16(&w, 4 + 2 * vf_info);
+	u16(&w, 22 | NESTED); /* IFLA_VFINFO_LIST */
+	for (uint32_t vf = 0; vf < 2; vf++) {
+		uint8_t mac[32] = { 0x02, 0, 0, 0, 0, (uint8_t)(0x10 + vf) };
+
+		u16(&w, vf_info);
+		u16(&w, 1 | NESTED); /* IFLA_VF_INFO */
+		u16(&w, 4 + 36);
+		u16(&w, 1); /* IFLA_VF_MAC */
+		u32(&w, vf);
+		bytes(&w, mac, sizeof(mac));
+	}
+	CHECK(netlink_link_parse(w.b, w.n, &s) == 0);
+	CHECK(s.n_vfs == 4);
+	CHECK(s.n_reported == 2);
+	CHECK(s.vfs && s.vfs[0].present && s.vfs[1].present && !s.vfs[2].present &&
+	      !s.vfs[3].present);
+	CHECK(s.vfs && s.vfs[1].mac[5] == 0x11);
+	link_state_done(&s);
+}
+
 int main(void)
 {
+	test_cut_list();
 	struct vf_config c = {
 		.mac = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0x01 },
 		.vlan = 100,
