@@ -219,13 +219,18 @@ int numvfs_decide(struct pcidev *pf, const struct apply_opts *o, const struct pf
 		return EXIT_OK;
 	}
 
-	/* Refuse before changing anything at all (check only reports the difference). */
-	if (cur > 0 && o->plan->mode != PLAN_CHECK) {
+	/* Refuse before changing anything at all (check reports the difference, and who would
+	 * stop the change). */
+	if (cur > 0) {
 		_cleanup_free_ char *busy = NULL;
 
 		r = vfs_in_use(pf, cur, &busy);
 		if (r < 0)
 			return log_oom(), EXIT_USAGE;
+		if (r > 0 && o->plan->mode == PLAN_CHECK) {
+			printf("%s: VFs in use would stop a change of count: %s\n", addr, busy);
+			r = 0;
+		}
 		if (r > 0 && !pc->force) {
 			log_error(
 			    "%s: not changing sriov_numvfs %u -> %u: in use: %s; set force = true in %s to do it anyway",

@@ -8,6 +8,9 @@
  *                             with ERRNO (EBUSY, ENOMEM, EINVAL, EIO, EACCES, EPERM, ENODEV)
  *   write SUFFIX VALUE =N     ... writes N instead and reports success (a driver that
  *                             enables fewer VFs than asked)
+ *   write SUFFIX VALUE +S     ... is made, then the call returns only S seconds later (a
+ *                             slow driver: on a real kernel the VFs and their uevents
+ *                             exist while the write is still running)
  *   open SUFFIX * ERRNO       an open() of a path ending in SUFFIX fails with ERRNO
  * The paths are those the process sees after umockdev's redirection (readlink of the fd).
  */
@@ -108,13 +111,18 @@ ssize_t write(int fd, const void *data, size_t len)
 	if (!has_write_rule(path))
 		return real(fd, data, len);
 	action = rule_for("write", path, data, len, buf, sizeof(buf));
+	if (action && action[0] == '+') {
+		k = real(fd, data, len);
+		sleep((unsigned)atoi(action + 1));
+		return k;
+	}
 	if (action && action[0] != '=') {
 		errno = errno_of(action); /* and the file keeps its value, as sysfs does */
 		return -1;
 	}
-	/* open() left O_TRUNC out for this path: a successful store replaces the value. */
-	if (ftruncate(fd, 0) < 0)
-		return -1;
+	/* open() left O_TRUNC out for this path: a successful store replaces the value (on a
+	 * test bed's plain file; sysfs ignores the size). */
+	(void)!ftruncate(fd, 0);
 	if (!action)
 		return real(fd, data, len);
 	{

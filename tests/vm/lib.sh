@@ -88,6 +88,10 @@ build_image() {
 
 	mkdir -p "$root/vio-tests"
 	cp "$TOP"/tests/vm/guest/*.sh "$root/vio-tests/"
+	# The fault shim, for test-only rules that slow a driver down (production.sh).
+	make -C "$TOP" -s tests/fault/libvio-fault.so
+	cc -O2 -o "$root/usr/bin/vfdump" "$TOP/tests/vm/vfdump.c"
+	cp "$TOP/tests/fault/libvio-fault.so" "$root/vio-tests/"
 	cp -a "$TOP/conf" "$root/vio-tests/conf"
 	cat >"$root/init" <<'EOF'
 #!/bin/busybox sh

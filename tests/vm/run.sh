@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # make check-vm: every kernel-facing feature on a real kernel, in QEMU guests.
 # make demo:     the example policy on a real kernel, then the guest's view of it.
-# usage: tests/vm/run.sh [--demo] [TEST...]      tests: nvme netdevsim hotplug
+# usage: tests/vm/run.sh [--demo] [TEST...]
+#        tests: nvme netdevsim hotplug production dracut-shell dracut-systemd dracut-broken
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash tests/vm/setup.sh
@@ -12,7 +13,7 @@ tests=("$@")
 if [ "${1:-}" = --demo ]; then
 	tests=(demo)
 fi
-[ ${#tests[@]} -gt 0 ] || tests=(nvme netdevsim hotplug dracut-shell dracut-systemd dracut-broken)
+[ ${#tests[@]} -gt 0 ] || tests=(nvme netdevsim hotplug production dracut-shell dracut-systemd dracut-broken)
 
 # The early-boot scenarios: an initramfs built by dracut with vio's module and a policy for
 # the NVMe PF, booted with nothing else; its pre-mount hook reports, the host asserts.
@@ -60,6 +61,10 @@ hotplug_hook() { # QMP_SOCKET SERIAL_LOG
 	qmp "$1" '{"execute":"device_add","arguments":{"driver":"nvme","id":"hot0","bus":"rp1","serial":"cafe0001","subsys":"subsys1","sriov_max_vfs":4,"sriov_vq_flexible":8,"sriov_vi_flexible":4}}' >"$OUTDIR/hotplug.qmp.log" 2>&1
 }
 # shellcheck disable=SC2054 # commas are QEMU syntax
+PRODUCTION_ARGS=(-device intel-iommu -device pcie-root-port,id=rp0,bus=pcie.0,chassis=1
+	-device nvme-subsys,id=subsys0
+	-device nvme,serial=feed0032,bus=rp0,subsys=subsys0,sriov_max_vfs=32,sriov_vq_flexible=64,sriov_vi_flexible=32,max_ioqpairs=66,msix_qsize=34)
+# shellcheck disable=SC2054 # commas are QEMU syntax
 HOTPLUG_ARGS=(-device intel-iommu -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
 	-device pcie-root-port,id=rp1,bus=pcie.0,chassis=2,slot=2
 	-device nvme-subsys,id=subsys1)
@@ -75,6 +80,7 @@ for t in "${tests[@]}"; do
 	QMP_HOOK=
 	case $t in
 	nvme | demo) args=("${NVME_ARGS[@]}") ;;
+	production) args=("${PRODUCTION_ARGS[@]}") ;;
 	hotplug)
 		args=("${HOTPLUG_ARGS[@]}")
 		QMP_HOOK=hotplug_hook
