@@ -191,6 +191,8 @@ build_initrd() {
 		for d in rules.d hwdb.d; do
 			mount -t overlay overlay -o "lowerdir=$STAGE/usr/lib/udev/$d:/usr/lib/udev/$d" /usr/lib/udev/$d
 		done
+		mount -t overlay overlay -o "lowerdir=$STAGE/usr/lib/systemd/system:/usr/lib/systemd/system" \
+			/usr/lib/systemd/system
 		rm -rf /etc/vio.d && mkdir -p /etc/vio.d
 		cp -a "$POLDIR"/. /etc/vio.d/
 		echo "$MACHINE_ID" >/etc/machine-id

@@ -105,6 +105,10 @@ for t in "${tests[@]}"; do
 	dracut-shell) check_initrd "$log" "$t" ;;
 	dracut-systemd)
 		check_initrd "$log" "$t"
+		expect "$log" "$t: the PF event handed the count change to vio-pf@.service" \
+			has "$log" 'sriov_numvfs 0 -> 2: handed to vio-pf@0000:01:00.0.service'
+		expect "$log" "$t: ...and the unit made the change" \
+			has "$log" 'vio\[[0-9]+\]: 0000:01:00.0: sriov_numvfs 0 -> 2([^:]|$)'
 		expect "$log" "$t: vio-apply.path is active" has "$log" 'VIO-STATE path-unit active=active'
 		expect "$log" "$t: an edited policy is applied by vio-apply.path" \
 			has "$log" 'VIO-STATE path-unit after-edit numvfs=3 vf2=pci-stub'

@@ -99,10 +99,11 @@ pf = { name = "$PF"; vfs = $1; };
 vf = { driver = "pci-stub"; };
 EOF
 }
+numvfs() { cat "/sys/bus/pci/devices/$PF/sriov_numvfs"; }
 # every_vf_ok COUNT: sriov_numvfs is COUNT and each VF is bound to pci-stub
 every_vf_ok() {
 	local n=0 i=0
-	[ "$(cat /sys/bus/pci/devices/$PF/sriov_numvfs)" = "$1" ] || { echo "numvfs=$(cat /sys/bus/pci/devices/$PF/sriov_numvfs)"; return; }
+	[ "$(numvfs)" = "$1" ] || { echo "numvfs=$(numvfs)"; return; }
 	while [ $i -lt "$1" ]; do
 		[ "$(drv "$(vf_addr "$PF" $i)")" = pci-stub ] && n=$((n + 1))
 		i=$((i + 1))
@@ -164,13 +165,13 @@ sed -i 's/vfs = 32;/vfs = 8;/' /etc/vio.d/50-nvme.conf
 VIO_LOG_TARGET=stderr vio apply "$PF" >/tmp/p3b 2>&1
 check "P3 open vfio group: apply refuses, exit 4" 4 "$?"
 check "P3 ...names the VF and the holder" 1 "$(grep -c "in use: vf 0 ($VF0: vfio group $G is open (pid $holder))" /tmp/p3b)"
-check "P3 ...and changes nothing" 32 "$(cat /sys/bus/pci/devices/$PF/sriov_numvfs)"
+check "P3 ...and changes nothing" 32 "$(numvfs)"
 vio check >/tmp/p3c 2>&1
 check "P3 check: exit 5" 5 "$?"
 check "P3 check names the VF in use" 1 "$(grep -c "vf 0 ($VF0: vfio group $G is open (pid $holder))" /tmp/p3c)"
 sed -i 's/vfs = 8;/vfs = 8; force = true;/' /etc/vio.d/50-nvme.conf
 VIO_LOG_TARGET=stderr vio apply "$PF" >/tmp/p3d 2>&1
 check "P3 force = true: exit 0" 0 "$?"
-check "P3 force = true: the count changed" 8 "$(cat /sys/bus/pci/devices/$PF/sriov_numvfs)"
+check "P3 force = true: the count changed" 8 "$(numvfs)"
 kill $holder 2>/dev/null
 settle 1

@@ -4,6 +4,14 @@
 {
 	echo "=== VIO-INITRD uptime=$(cut -d' ' -f1 /proc/uptime)"
 	udevadm settle -t 60
+	# With systemd, a PF event hands a count change to vio-pf@.service: udev's queue is
+	# empty before the unit is done. Wait for the units too.
+	i=0
+	while [ $i -lt 120 ] && command -v systemctl >/dev/null &&
+		systemctl list-units --no-legend --state=activating 'vio-pf@*' 2>/dev/null | grep -q vio-pf; do
+		sleep 0.5
+		i=$((i + 1))
+	done
 	for d in /sys/bus/pci/devices/*; do
 		[ -e "$d/sriov_totalvfs" ] || continue
 		echo "VIO-STATE ${d##*/} numvfs=$(cat "$d/sriov_numvfs") autoprobe=$(cat "$d/sriov_drivers_autoprobe")"
