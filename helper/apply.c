@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Carrying a policy out on a PF and its VFs: every change is logged once, naming the device. */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,7 @@ static enum pf_kind kind_from_class(unsigned class)
 int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret)
 {
 	struct pf_facts f = {};
-	_cleanup_free_ char *kind = NULL, *unsupported = NULL;
+	_cleanup_free_ char *kind = NULL, *unsupported = NULL, *link = NULL;
 	unsigned class;
 	int r;
 
@@ -91,6 +92,8 @@ int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret)
 	}
 	if (pcidev_hwdb(pf, "VIO_UNSUPPORTED", &unsupported) >= 0)
 		snprintf(f.unsupported, sizeof(f.unsupported), "%s", unsupported);
+	if (pcidev_hwdb(pf, "VIO_PF_LINK", &link) >= 0)
+		f.link_up_default = streq(link, "up");
 	*ret = f;
 	return 0;
 }
@@ -161,6 +164,16 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o,
 			return EXIT_DEVICE;
 		changed = true;
 	}
+	/* Some PF drivers make no VFs, or VFs that probe wrong, while the PF is down: igbvf
+	 * then logs "PF still in reset state" and takes a random MAC. Up before the count. */
+	if (facts->ifname[0] && pc->link_up) {
+		r = netvf_set_flag(facts->ifname, IFF_UP, true, o->plan);
+		if (r < 0)
+			return log_error_errno(r, "%s: cannot bring %s up: %m", facts->addr,
+					       facts->ifname),
+			       EXIT_DEVICE;
+		changed |= r > 0;
+	}
 	if (step == NUMVFS_WRITE) {
 		ex = numvfs_write(pf, o, pc, cur);
 		if (ex != EXIT_OK)
@@ -168,7 +181,7 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o,
 		changed = true;
 	}
 	if (facts->ifname[0] && pc->promisc_set) {
-		r = netvf_set_promisc(facts->ifname, pc->promisc, o->plan);
+		r = netvf_set_flag(facts->ifname, IFF_PROMISC, pc->promisc, o->plan);
 		if (r < 0)
 			return log_error_errno(r, "%s: cannot set promisc on %s: %m", facts->addr,
 					       facts->ifname),
@@ -329,6 +342,8 @@ static int apply_vf_index(struct pcidev *pf, struct pcidev *vf, unsigned index,
 	/* Network settings go in before the driver binds: many VF drivers read them only at
 	 * probe. But a VF in use (a guest, a pod, DPDK) belongs to its user, who may have set its
 	 * MAC or VLAN on purpose (libvirt, the SR-IOV CNI): those are not changed without force. */
+	bool net_failed = false;
+
 	if (pc->kind == PF_KIND_NET) {
 		_cleanup_free_ char *why = NULL;
 
@@ -342,12 +357,14 @@ static int apply_vf_index(struct pcidev *pf, struct pcidev *vf, unsigned index,
 				    "%s: in use (%s): network settings left to its user, not compared\n",
 				    where, why);
 		} else if (netvf_apply(facts, index, &vc, o->plan) < 0) {
-			return EXIT_DEVICE; /* logged by netvf_apply, per attribute */
+			net_failed = true; /* logged by netvf_apply, per attribute */
 		}
 	}
 
 	if (!vf) {
 		/* VFs that are not PCI devices (netdevsim): network settings are all there is. */
+		if (net_failed)
+			return EXIT_DEVICE;
 		if (vc.set & (1u << VF_KEY_DRIVER))
 			return log_error_errno(
 				   ENODEV,
@@ -360,6 +377,18 @@ static int apply_vf_index(struct pcidev *pf, struct pcidev *vf, unsigned index,
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot find the VF's native driver: %m", where),
 		       EXIT_DEVICE;
+	if (net_failed) {
+		_cleanup_free_ char *cur = NULL;
+
+		/* A NIC VF's driver reads its settings at probe: binding it without them would
+		 * bring it up wrong (a random MAC, no VLAN). Leave it unbound and say so. */
+		if (want && (pcidev_driver(vf, &cur) < 0 || !cur || !streq(cur, want)) &&
+		    o->plan->mode == PLAN_APPLY)
+			log_error(
+			    "%s: not bound to %s: the network settings above are not all in place, and the VF would come up without them; fix %s or the device, then run 'vio apply %s'",
+			    where, want, pc->policy->path, facts->addr);
+		return EXIT_DEVICE;
+	}
 	if (!want)
 		return EXIT_OK;
 	return vf_bind(vf, where, o, pc, want);

@@ -202,6 +202,16 @@ static void parse_pf(struct policy *p, const config_setting_t *g)
 					   type_name(config_setting_type(s)));
 				continue;
 			}
+		} else if (streq(k, "link")) {
+			key = PF_KEY_LINK;
+			v = get_string(p, s);
+			if (!v)
+				continue;
+			if (!streq(v, "up") && !streq(v, "keep")) {
+				conf_error(p, line, "link = \"%s\": must be \"up\" or \"keep\"", v);
+				continue;
+			}
+			p->link_up = streq(v, "up");
 		} else if (streq(k, "autoprobe") || streq(k, "force") || streq(k, "promisc")) {
 			key = streq(k, "autoprobe") ? PF_KEY_AUTOPROBE
 			      : streq(k, "force")   ? PF_KEY_FORCE
@@ -214,7 +224,7 @@ static void parse_pf(struct policy *p, const config_setting_t *g)
 		} else {
 			conf_error(
 			    p, line,
-			    "unknown key '%s' in 'pf' (known: name, id, mac, kind, vfs, autoprobe, force, promisc)",
+			    "unknown key '%s' in 'pf' (known: name, id, mac, kind, vfs, autoprobe, force, promisc, link)",
 			    k);
 			continue;
 		}

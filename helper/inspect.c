@@ -192,6 +192,10 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 		       : pc.promisc    ? "on"
 				       : "off");
 		source_pf(p, PF_KEY_PROMISC, "not set: left as it is");
+		printf("  %-12s %-18s ", "link", pc.link_up ? "up" : "keep");
+		source_pf(p, PF_KEY_LINK,
+			  facts.link_up_default ? "hwdb VIO_PF_LINK: its VFs need the PF up"
+						: "built-in default: left as it is");
 	}
 	for (unsigned i = 0; i < pc.vfs; i++)
 		explain_vf(pf, &pc, &facts, i);

@@ -259,7 +259,7 @@ int netlink_vf_set(int ifindex, unsigned vf, enum vf_key key, const struct vf_co
 	return r < 0 ? r : transact(m, NULL, NULL);
 }
 
-int netlink_set_promisc(int ifindex, bool on)
+int netlink_set_flag(int ifindex, unsigned flag, bool on)
 {
 	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
 	struct ifinfomsg *ifi;
@@ -268,8 +268,8 @@ int netlink_set_promisc(int ifindex, bool on)
 	if (!m)
 		return -ENOMEM;
 	ifi = nlmsg_data(nlmsg_hdr(m));
-	ifi->ifi_flags = on ? IFF_PROMISC : 0;
-	ifi->ifi_change = IFF_PROMISC;
+	ifi->ifi_flags = on ? flag : 0;
+	ifi->ifi_change = flag;
 	return transact(m, NULL, NULL);
 }
 

@@ -104,8 +104,10 @@ int netvf_stable_mac(const struct pf_facts *pf, unsigned index, uint8_t ret[stat
 	return mac_stable(machine_id, id, index, ret);
 }
 
-int netvf_set_promisc(const char *ifname, bool on, struct plan *plan)
+int netvf_set_flag(const char *ifname, unsigned flag, bool on, struct plan *plan)
 {
+	const char *name = flag == IFF_UP ? "link" : "promisc";
+	const char *yes = flag == IFF_UP ? "up" : "on", *no = flag == IFF_UP ? "down" : "off";
 	_cleanup_free_ char *flags = NULL;
 	int ifindex, r;
 	bool cur;
@@ -113,18 +115,18 @@ int netvf_set_promisc(const char *ifname, bool on, struct plan *plan)
 	r = netdev_read(ifname, "flags", &flags);
 	if (r < 0)
 		return r;
-	cur = strtoul(flags, NULL, 16) & IFF_PROMISC;
+	cur = strtoul(flags, NULL, 16) & flag;
 	if (cur == on)
 		return 0;
-	if (!plan_diff(plan, ifname, "promisc", cur ? "on" : "off", on ? "on" : "off"))
+	if (!plan_diff(plan, ifname, name, cur ? yes : no, on ? yes : no))
 		return 1;
 	r = netdev_ifindex(ifname, &ifindex);
 	if (r < 0)
 		return r;
-	r = netlink_set_promisc(ifindex, on);
+	r = netlink_set_flag(ifindex, flag, on);
 	if (r < 0)
 		return r;
-	log_info("%s: promisc %s -> %s", ifname, cur ? "on" : "off", on ? "on" : "off");
+	log_info("%s: %s %s -> %s", ifname, name, cur ? yes : no, on ? yes : no);
 	return 1;
 }
 

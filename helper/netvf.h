@@ -20,8 +20,9 @@ void netvf_forget(void);
 int netvf_perm_mac(const char *ifname, uint8_t ret[static 6]);
 /* The MAC a VF gets when the policy gives none (see mac.h for the derivation). */
 int netvf_stable_mac(const struct pf_facts *pf, unsigned index, uint8_t ret[static 6]);
-/* 1 when the flag differs (and, applying, was changed), 0 when it already was right. */
-int netvf_set_promisc(const char *ifname, bool on, struct plan *plan);
+/* IFF_PROMISC or IFF_UP on the PF's interface. 1 when it differed (and, applying, was
+ * changed), 0 when it already was right. */
+int netvf_set_flag(const char *ifname, unsigned flag, bool on, struct plan *plan);
 /*
  * Programs one VF's network settings through its PF, sending only what differs. Each
  * attribute is its own message, so one the driver refuses does not stop the others; each

@@ -41,7 +41,7 @@ static const char *const vf_key_names[_VF_KEY_MAX] = {
 
 static const char *const pf_key_names[_PF_KEY_MAX] = {
 	[PF_KEY_KIND] = "kind",	  [PF_KEY_VFS] = "vfs",		[PF_KEY_AUTOPROBE] = "autoprobe",
-	[PF_KEY_FORCE] = "force", [PF_KEY_PROMISC] = "promisc",
+	[PF_KEY_FORCE] = "force", [PF_KEY_PROMISC] = "promisc", [PF_KEY_LINK] = "link",
 };
 
 static int lookup(const char *const *table, int n, const char *s)
@@ -281,10 +281,11 @@ int policy_find(const struct policy_set *s, const struct pf_facts *pf, const str
 
 const char *policy_first_net_key(const struct policy *p, unsigned *ret_line)
 {
-	if (p->set & (1u << PF_KEY_PROMISC)) {
-		*ret_line = p->line[PF_KEY_PROMISC];
-		return "promisc";
-	}
+	for (enum pf_key k = PF_KEY_PROMISC; k <= PF_KEY_LINK; k++)
+		if (p->set & (1u << k)) {
+			*ret_line = p->line[k];
+			return pf_key_to_string(k);
+		}
 	for (unsigned i = 0; i <= p->n_sections; i++) {
 		const struct vf_config *c =
 		    i < p->n_sections ? &p->sections[i].cfg : &p->vf_defaults;
@@ -308,6 +309,8 @@ int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct 
 	c.force = p->force;
 	c.promisc = p->promisc;
 	c.promisc_set = p->set & (1u << PF_KEY_PROMISC);
+	c.link_up = c.kind == PF_KIND_NET &&
+		    (p->set & (1u << PF_KEY_LINK) ? p->link_up : pf->link_up_default);
 
 	if (!p->vfs_max && p->vfs > pf->totalvfs) {
 		log_error("%s:%u: %s: vfs = %u, but the PF supports at most %u (sriov_totalvfs)",

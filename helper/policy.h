@@ -43,6 +43,7 @@ enum pf_key {
 	PF_KEY_AUTOPROBE,
 	PF_KEY_FORCE,
 	PF_KEY_PROMISC,
+	PF_KEY_LINK,
 	_PF_KEY_MAX,
 };
 
@@ -98,6 +99,7 @@ struct policy {
 	unsigned vfs;
 	bool vfs_max;
 	bool autoprobe, force, promisc;
+	bool link_up; /* link = "up" (true) or "keep" */
 
 	bool has_vf_defaults;
 	struct vf_config vf_defaults;
@@ -116,6 +118,7 @@ struct pf_facts {
 	enum pf_kind kind_default; /* from hwdb, else PCI class */
 	const char *kind_source;   /* "hwdb", "PCI class" */
 	char unsupported[128];	   /* hwdb VIO_UNSUPPORTED: why vio cannot make its VFs */
+	bool link_up_default;	   /* hwdb VIO_PF_LINK=up: VFs need the PF up (igb, ixgbe) */
 };
 
 /* The policy applied to one PF, after matching and device checks. */
@@ -124,6 +127,7 @@ struct pf_plan_config {
 	enum pf_kind kind;
 	unsigned vfs;
 	bool autoprobe, force, promisc, promisc_set;
+	bool link_up; /* bring the PF's interface up before its VFs are made and bound */
 };
 
 struct policy_set {
@@ -155,7 +159,7 @@ bool policy_matches(const struct policy *p, const struct pf_facts *pf);
  * apply is invalid, or a broken file that might be it stands before the match (logged).
  */
 int policy_find(const struct policy_set *s, const struct pf_facts *pf, const struct policy **ret);
-/* The first key only a network PF may have (promisc, then the VF sections, then vf), and its
+/* The first key only a network PF may have (promisc, link, then the VF sections, then vf), and its
  * line; NULL when there is none. */
 const char *policy_first_net_key(const struct policy *p, unsigned *ret_line);
 /* Checks a policy against the device (vfs vs. sriov_totalvfs, kind); logs file:line. */

@@ -61,7 +61,7 @@ build_image() {
 	cp /bin/busybox "$root/bin/busybox" # busybox-static
 	ln -s busybox "$root/bin/sh"
 
-	copy_modules "$root" nvme pci-stub vfio-pci psample
+	copy_modules "$root" nvme pci-stub vfio-pci psample igb igbvf
 	mkdir -p "$root/lib/modules/$KV/extra"
 	cp "$CACHE/build/netdevsim.ko" "$root/lib/modules/$KV/extra/"
 	cp "$KROOT/lib/modules/$KV"/modules.{order,builtin,builtin.modinfo} "$root/lib/modules/$KV/"
@@ -131,7 +131,7 @@ boot() {
 		"$QMP_HOOK" "$qmp" "$log" &
 		hook_pid=$!
 	fi
-	timeout "${VIO_LAB_TIMEOUT:-300}" qemu-system-x86_64 -machine q35 -accel tcg -cpu max \
+	timeout "${VIO_LAB_TIMEOUT:-300}" "${QEMU:-qemu-system-x86_64}" -machine q35 -accel tcg -cpu max \
 		-m 1024 -smp 2 -nographic -no-reboot -nodefaults -serial stdio \
 		-qmp "unix:$qmp,server=on,wait=off" \
 		-kernel "$VMLINUZ" -initrd "${INITRD:-$OUTDIR/guest.cpio.gz}" \

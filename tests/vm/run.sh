@@ -65,6 +65,8 @@ PRODUCTION_ARGS=(-device intel-iommu -device pcie-root-port,id=rp0,bus=pcie.0,ch
 	-device nvme-subsys,id=subsys0
 	-device nvme,serial=feed0032,bus=rp0,subsys=subsys0,sriov_max_vfs=32,sriov_vq_flexible=64,sriov_vi_flexible=32,max_ioqpairs=66,msix_qsize=34)
 # shellcheck disable=SC2054 # commas are QEMU syntax
+IGB_ARGS=(-device intel-iommu -device pcie-root-port,id=rp0,bus=pcie.0,chassis=1 -device igb,bus=rp0)
+# shellcheck disable=SC2054 # commas are QEMU syntax
 HOTPLUG_ARGS=(-device intel-iommu -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
 	-device pcie-root-port,id=rp1,bus=pcie.0,chassis=2,slot=2
 	-device nvme-subsys,id=subsys1)
@@ -81,6 +83,7 @@ for t in "${tests[@]}"; do
 	case $t in
 	nvme | demo) args=("${NVME_ARGS[@]}") ;;
 	production) args=("${PRODUCTION_ARGS[@]}") ;;
+	igb*) args=("${IGB_ARGS[@]}") ;;
 	hotplug)
 		args=("${HOTPLUG_ARGS[@]}")
 		QMP_HOOK=hotplug_hook
@@ -98,6 +101,7 @@ for t in "${tests[@]}"; do
 		[ -e "$OUTDIR/$t.img" ] &&
 			{ INITRD=$OUTDIR/$t.img ROOT=$root boot "$t" "${NVME_ARGS[@]}" || rc=$?; }
 		;;
+	igb*) QEMU=$PWD/tests/vm/qemu10 boot "$t" "${args[@]}" || rc=$? ;;
 	*) boot "$t" "${args[@]}" || rc=$? ;;
 	esac
 	log=$OUTDIR/$t.log

@@ -45,7 +45,7 @@ imgpkg=linux-image-$KV
 srcpkg=linux-source-${KV%%.0-*}
 
 apt_install qemu-system-x86 busybox-static cpio kmod udev iproute2 nvme-cli dracut-core \
-	gcc make xz-utils socat jq "linux-headers-$KV"
+	gcc make xz-utils socat jq mmdebstrap "linux-headers-$KV"
 
 cd "$CACHE/debs"
 ls "${imgpkg}"_*.deb >/dev/null 2>&1 || apt-get download "$imgpkg" >>"$log" 2>&1
@@ -76,6 +76,18 @@ if [ ! -e "$ko" ]; then
 		>>"$log" 2>&1 || { tail -20 "$log"; exit 1; }
 	strip --strip-debug -o "$ko.tmp" "$CACHE/build/netdevsim-src/netdevsim.ko"
 	mv "$ko.tmp" "$ko"
+fi
+
+# QEMU 8 or later for the igb NIC (82576, SR-IOV with igbvf VFs): Debian 12 has 7.2. Debian
+# 13's QEMU, from Debian's registry into a directory of its own, runs through its own loader;
+# nothing of the host is replaced. tests/vm/qemu10 is the command.
+q10=$CACHE/qemu10
+if [ ! -x "$q10/usr/bin/qemu-system-x86_64" ]; then
+	note "fetching Debian 13's QEMU (for the igb NIC)"
+	rm -rf "$q10.tmp"
+	mmdebstrap --variant=essential --include=qemu-system-x86 trixie "$q10.tmp" >>"$log" 2>&1 ||
+		{ tail -20 "$log"; exit 1; }
+	rm -rf "$q10" && mv "$q10.tmp" "$q10"
 fi
 
 note "ready: kernel $KV, netdevsim $(modinfo -F vermagic "$ko" | cut -d' ' -f1), cache $CACHE"

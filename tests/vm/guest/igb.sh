@@ -1,0 +1,122 @@
+#!/bin/sh
+# shellcheck shell=dash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A real NIC: QEMU's igb (82576) PF with 7 VFs, driven by the kernel's igb and igbvf.
+#  N1 coldplug with the PF interface down, as on a fresh boot, and no link key in the policy:
+#     every VF's MAC, VLAN and the rest are set through the PF before igbvf probes; each igbvf
+#     VF reports the policy's (or the generated) MAC at probe and on its netdev.
+#  N2 a second run and a re-trigger send nothing.
+#  N3 in use: a VF netdev moved into another network namespace, and a VF whose vfio group is
+#     open, each stop a count change and keep their MAC; force = true goes ahead.
+. /vio-tests/lib.sh
+
+mkdir -p /etc/vio.d
+# Everything igb implements; what it refuses (link_state, rates) is N1b.
+cat >/etc/vio.d/50-igb.conf <<'EOF'
+pf = { name = "01:00.0"; vfs = 7; };
+vf = { spoofchk = false; };
+vf0 = { mac = "52:54:00:00:10:00"; vlan = 100; qos = 3; spoofchk = true; trust = true; };
+vf1 = { vlan = 101; };
+vf2 = { driver = "vfio-pci"; mac = "52:54:00:00:10:02"; vlan = 102; };
+EOF
+modprobe vfio-pci
+mark_log
+start_udevd
+settle 3
+PF=$(pf_of 0x8086:0x10c9)
+P=$(cd "/sys/bus/pci/devices/$PF/net" && echo *)
+echo "--- PF $PF ($P)"
+check "N1 igb bound to the PF" igb "$(drv "$PF")"
+check "N1 7 VFs" 7 "$(cat "/sys/bus/pci/devices/$PF/sriov_numvfs")"
+check "N1 autoprobe off" 0 "$(cat "/sys/bus/pci/devices/$PF/sriov_drivers_autoprobe")"
+check_log "N1 the PF was brought up before its VFs (hwdb VIO_PF_LINK, no policy key)" "vio\[[0-9]+\]: $P: link down -> up"
+check_no_log "N1 igbvf never saw the PF in reset" 'PF still in reset state'
+check_no_log "N1 igbvf assigned no random MAC" 'Assigning random MAC address'
+log_since_mark | grep -E 'vio\[|igbvf' | sed 's/^/  /'
+
+vfnet() { # INDEX -> the VF's netdev in this namespace, or nothing
+	ls "/sys/bus/pci/devices/$(vf_addr "$PF" "$1")/net" 2>/dev/null
+}
+vfmac() { /bin/ip -j link show dev "$P" | jq -r ".[0].vfinfo_list[] | select(.vf == $1) | .address"; }
+vfinfo() { /bin/ip -d -j link show dev "$P" | jq -M -r ".[0].vfinfo_list[] | select(.vf == $1) | $2"; }
+
+for i in 0 1 3 4 5 6; do
+	check "N1 vf$i bound to igbvf" igbvf "$(drv "$(vf_addr "$PF" $i)")"
+done
+check "N1 vf2 bound to vfio-pci" vfio-pci "$(drv "$(vf_addr "$PF" 2)")"
+want0=52:54:00:00:10:00
+want1=$(vio mac "$PF" 1)
+# The key of generated MACs is the PF's permanent address; the host recomputes with openssl.
+echo "VIO-MAC $(cat "/sys/class/net/$P/address") 1 $want1"
+check "N1 vf0 netdev has the policy's MAC" "$want0" "$(cat "/sys/class/net/$(vfnet 0)/address")"
+check_log "N1 vf0: igbvf reported it at probe" "igbvf $(vf_addr "$PF" 0): Address: $want0"
+check "N1 vf1 netdev has the generated MAC (= vio mac)" "$want1" "$(cat "/sys/class/net/$(vfnet 1)/address")"
+check_log "N1 vf1: igbvf reported it at probe" "igbvf $(vf_addr "$PF" 1): Address: $want1"
+for i in 3 4 5 6; do
+	m=$(vio mac "$PF" $i)
+	check "N1 vf$i netdev has its generated MAC" "$m" "$(cat "/sys/class/net/$(vfnet $i)/address")"
+done
+check "N1 vf2 (vfio-pci) MAC through the PF" 52:54:00:00:10:02 "$(vfmac 2)"
+check "N1 vf0 vlan 100 qos 3" "100 3" "$(vfinfo 0 '"\(.vlan_list[0].vlan) \(.vlan_list[0].qos)"')"
+check "N1 vf0 spoofchk on, trust on" "true true" "$(vfinfo 0 '"\(.spoofchk) \(.trust)"')"
+check "N1 vf1 vlan 101" 101 "$(vfinfo 1 '.vlan_list[0].vlan')"
+check "N1 vf3 spoofchk off (from vf)" false "$(vfinfo 3 .spoofchk)"
+check_no_log "N1 no error" 'vio\[[0-9]+\]: .*(error|cannot|refused|failed|not bound)'
+
+echo "--- N1b what igb refuses is named by VF and attribute; the rest still applies"
+sed -i 's/vf1 = { vlan = 101; };/vf1 = { vlan = 111; link_state = "enable"; max_tx_rate = 100; trust = true; };/' \
+	/etc/vio.d/50-igb.conf
+VIO_LOG_TARGET=stderr vio apply "$PF" >/tmp/n1b 2>&1
+check "N1b a refused attribute: exit 3" 3 "$?"
+sed 's/^/  /' /tmp/n1b
+check "N1b link_state named" 1 "$(grep -c "0000:01:00.0 vf 1: link_state: Operation not supported" /tmp/n1b)"
+check "N1b vlan (sent before it) applied" 111 "$(vfinfo 1 '.vlan_list[0].vlan')"
+check "N1b trust (sent after it) applied" true "$(vfinfo 1 .trust)"
+echo "  igb's answer to max_tx_rate 100: $(vfinfo 1 '.rate.max_tx') Mbit/s set; $(grep -c 'vf 1: rate:' /tmp/n1b) refusal"
+sed -i 's/vf1 = {.*/vf1 = { vlan = 101; };/' /etc/vio.d/50-igb.conf
+VIO_LOG_TARGET=stderr vio apply "$PF" >/tmp/n1c 2>&1
+check "N1b back to the first policy: exit 0" 0 "$?"
+
+echo "--- N2 a second run and a re-trigger send nothing"
+VIO_LOG_TARGET=stderr vio apply "$PF" >/tmp/n2 2>&1
+sed 's/^/  /' /tmp/n2
+if grep -q ' -> ' /tmp/n2; then fail "N2 second apply sends nothing" "$(grep ' -> ' /tmp/n2 | head -2 | tr '\n' '|')"; else pass "N2 second apply sends nothing"; fi
+mark_log
+udevadm trigger --action=change --subsystem-match=pci
+settle 2
+check_no_log "N2 re-trigger changes nothing" 'vio\[[0-9]+\]: .* -> '
+
+echo "--- N3 in use: another network namespace, an open vfio group"
+N1=$(vfnet 1)
+unshare -n sleep 600 &
+nspid=$!
+sleep 0.5
+/bin/ip link set dev "$N1" netns "$nspid"
+check "N3 vf1's netdev left this namespace" "" "$(vfnet 1)"
+check "N3 ...into the other one" "$N1" "$(nsenter -t "$nspid" -n /bin/ip -o link show | grep -o "$N1" | head -1)"
+G=$(basename "$(readlink "/sys/bus/pci/devices/$(vf_addr "$PF" 2)/iommu_group")")
+sleep 600 <>"/dev/vfio/$G" &
+holder=$!
+sleep 0.5
+# A new MAC for vf1 and vf2 while in use: theirs, not changed; check reports them in use.
+sed -i 's/vf1 = { vlan = 101; };/vf1 = { vlan = 101; mac = "52:54:00:00:10:91"; };/; s/52:54:00:00:10:02/52:54:00:00:10:92/' \
+	/etc/vio.d/50-igb.conf
+VIO_LOG_TARGET=stderr vio apply "$PF" >/tmp/n3a 2>&1
+check "N3 apply with VFs in use: exit 0" 0 "$?"
+sed 's/^/  /' /tmp/n3a
+check "N3 vf1 (other netns) keeps its MAC" "$want1" "$(vfmac 1)"
+check "N3 vf2 (vfio group open) keeps its MAC" 52:54:00:00:10:02 "$(vfmac 2)"
+check "N3 apply says vf1 is in use, and why" 1 "$(grep -c "vf 1 ($(vf_addr "$PF" 1)): in use (bound to igbvf, its interface is in another network namespace)" /tmp/n3a)"
+vio check >/tmp/n3b 2>&1
+check "N3 check: in use is not drift (exit 0)" 0 "$?"
+check "N3 check names vf2's user" 1 "$(grep -c "vf 2 ($(vf_addr "$PF" 2)): in use (vfio group $G is open (pid $holder))" /tmp/n3b)"
+sed -i 's/vfs = 7;/vfs = 4;/' /etc/vio.d/50-igb.conf
+VIO_LOG_TARGET=stderr vio apply "$PF" >/tmp/n3c 2>&1
+check "N3 count change refused: exit 4" 4 "$?"
+check "N3 ...naming both VFs" 1 "$(grep -c "in use: vf 1 .*another network namespace.*vf 2 .*vfio group $G is open" /tmp/n3c)"
+check "N3 ...and nothing changed" 7 "$(cat "/sys/bus/pci/devices/$PF/sriov_numvfs")"
+sed -i 's/vfs = 4;/vfs = 4; force = true;/' /etc/vio.d/50-igb.conf
+VIO_LOG_TARGET=stderr vio apply "$PF" >/tmp/n3d 2>&1
+check "N3 force = true: exit 0" 0 "$?"
+check "N3 force = true: 4 VFs" 4 "$(cat "/sys/bus/pci/devices/$PF/sriov_numvfs")"
+kill "$holder" "$nspid" 2>/dev/null
