@@ -3,7 +3,8 @@
 # make check-vm: every kernel-facing feature on a real kernel, in QEMU guests.
 # make demo:     the example policy on a real kernel, then the guest's view of it.
 # usage: tests/vm/run.sh [--demo] [TEST...]
-#        tests: nvme netdevsim hotplug production dracut-shell dracut-systemd dracut-broken
+#        tests: nvme netdevsim hotplug production igb igb-hotplug dracut-shell dracut-systemd
+#               dracut-broken
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash tests/vm/setup.sh
@@ -13,7 +14,7 @@ tests=("$@")
 if [ "${1:-}" = --demo ]; then
 	tests=(demo)
 fi
-[ ${#tests[@]} -gt 0 ] || tests=(nvme netdevsim hotplug production dracut-shell dracut-systemd dracut-broken)
+[ ${#tests[@]} -gt 0 ] || tests=(nvme netdevsim hotplug production igb igb-hotplug dracut-shell dracut-systemd dracut-broken)
 
 # The early-boot scenarios: an initramfs built by dracut with vio's module and a policy for
 # the NVMe PF, booted with nothing else; its pre-mount hook reports, the host asserts.
@@ -63,9 +64,28 @@ hotplug_hook() { # QMP_SOCKET SERIAL_LOG
 # shellcheck disable=SC2054 # commas are QEMU syntax
 PRODUCTION_ARGS=(-device intel-iommu -device pcie-root-port,id=rp0,bus=pcie.0,chassis=1
 	-device nvme-subsys,id=subsys0
-	-device nvme,serial=feed0032,bus=rp0,subsys=subsys0,sriov_max_vfs=32,sriov_vq_flexible=64,sriov_vi_flexible=32,max_ioqpairs=66,msix_qsize=34)
+	-device nvme,serial=feed0064,bus=rp0,subsys=subsys0,sriov_max_vfs=64,sriov_vq_flexible=128,sriov_vi_flexible=64,max_ioqpairs=130,msix_qsize=66)
 # shellcheck disable=SC2054 # commas are QEMU syntax
 IGB_ARGS=(-device intel-iommu -device pcie-root-port,id=rp0,bus=pcie.0,chassis=1 -device igb,bus=rp0)
+# The host's half of igb-hotplug: each "VIO-QMP-REQ N add|del" line of the guest, in turn.
+igb_hotplug_hook() { # QMP_SOCKET SERIAL_LOG
+	local n=0 _ req
+	for _ in $(seq 1 3000); do
+		while [ "$n" -lt "$(grep -c '^VIO-QMP-REQ' "$2" 2>/dev/null)" ]; do
+			n=$((n + 1))
+			req=$(grep '^VIO-QMP-REQ' "$2" | sed -n "${n}p" | tr -d '\r')
+			case $req in
+			*add) qmp "$1" '{"execute":"device_add","arguments":{"driver":"igb","id":"nic0","bus":"rp1"}}' ;;
+			*del) qmp "$1" '{"execute":"device_del","arguments":{"id":"nic0"}}' ;;
+			esac >>"$OUTDIR/igb-hotplug.qmp.log" 2>&1
+		done
+		grep -q '^=== VIO-DONE' "$2" 2>/dev/null && return
+		sleep 0.2
+	done
+}
+# shellcheck disable=SC2054 # commas are QEMU syntax
+IGB_HOTPLUG_ARGS=(-device intel-iommu -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
+	-device pcie-root-port,id=rp1,bus=pcie.0,chassis=2,slot=2)
 # shellcheck disable=SC2054 # commas are QEMU syntax
 HOTPLUG_ARGS=(-device intel-iommu -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
 	-device pcie-root-port,id=rp1,bus=pcie.0,chassis=2,slot=2
@@ -83,7 +103,11 @@ for t in "${tests[@]}"; do
 	case $t in
 	nvme | demo) args=("${NVME_ARGS[@]}") ;;
 	production) args=("${PRODUCTION_ARGS[@]}") ;;
-	igb*) args=("${IGB_ARGS[@]}") ;;
+	igb) args=("${IGB_ARGS[@]}") ;;
+	igb-hotplug)
+		args=("${IGB_HOTPLUG_ARGS[@]}")
+		QMP_HOOK=igb_hotplug_hook
+		;;
 	hotplug)
 		args=("${HOTPLUG_ARGS[@]}")
 		QMP_HOOK=hotplug_hook

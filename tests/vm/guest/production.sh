@@ -4,7 +4,7 @@
 # Production scale and concurrency on a real kernel:
 #  P1 netdevsim with 256 VFs: every attribute on every VF, a second run sends nothing, list and
 #     check read all 256 back; an explicit vlan = 0 clears the VLAN.
-#  P2 an NVMe PF with 32 VFs under udevd, its sriov_numvfs writes slowed (the lab's fault shim,
+#  P2 an NVMe PF with 64 VFs under udevd, its sriov_numvfs writes slowed (the lab's fault shim,
 #     set by a test-only rule: VF events arrive while the PF's write is still running), and
 #     vio apply run beside udevadm trigger storms that change the count: every VF ends as the
 #     policy says, no error logged.
@@ -112,18 +112,18 @@ every_vf_ok() {
 }
 
 mark_log
-nvme_policy 32
+nvme_policy 64
 t0=$(now)
 udevadm trigger --action=change "/sys/bus/pci/devices/$PF"
 settle 2
-echo "VIO-TIME P2 PF event, 0 -> 32 VFs, slowed write, under udevd: $(since "$t0") s"
-check "P2 slowed PF event: 32 VFs, each bound to pci-stub" 32 "$(every_vf_ok 32)"
-check_log "P2 the slowed write ran" 'sriov_numvfs 0 -> 32'
+echo "VIO-TIME P2 PF event, 0 -> 64 VFs, write slowed by 3 s, under udevd, each VF bound: $(since "$t0") s"
+check "P2 slowed PF event: 64 VFs, each bound to pci-stub" 64 "$(every_vf_ok 64)"
+check_log "P2 the slowed write ran" 'sriov_numvfs 0 -> 64'
 check_log "P2 VF events came while the PF's write ran, and waited for it" 'is handling this PF, waiting'
 check_no_log "P2 no error" 'vio\[[0-9]+\]: .*(error|cannot|failed)'
 
 round=1
-for want in 24 32 16 32; do
+for want in 48 64 32 64; do
 	mark_log
 	nvme_policy $want
 	udevadm trigger --action=change "/sys/bus/pci/devices/$PF" &
@@ -150,7 +150,7 @@ udevadm control --reload
 # ---------------------------------------------------------------- P3: in use
 VF0=$(vf_addr "$PF" 0)
 cat >/etc/vio.d/50-nvme.conf <<EOF
-pf = { name = "$PF"; vfs = 32; };
+pf = { name = "$PF"; vfs = 64; };
 vf = { driver = "pci-stub"; };
 vf0 = { driver = "vfio-pci"; };
 EOF
@@ -161,11 +161,11 @@ G=$(basename "$(readlink "/sys/bus/pci/devices/$VF0/iommu_group")")
 sleep 600 <>"/dev/vfio/$G" &
 holder=$!
 sleep 0.5
-sed -i 's/vfs = 32;/vfs = 8;/' /etc/vio.d/50-nvme.conf
+sed -i 's/vfs = 64;/vfs = 8;/' /etc/vio.d/50-nvme.conf
 VIO_LOG_TARGET=stderr vio apply "$PF" >/tmp/p3b 2>&1
 check "P3 open vfio group: apply refuses, exit 4" 4 "$?"
 check "P3 ...names the VF and the holder" 1 "$(grep -c "in use: vf 0 ($VF0: vfio group $G is open (pid $holder))" /tmp/p3b)"
-check "P3 ...and changes nothing" 32 "$(numvfs)"
+check "P3 ...and changes nothing" 64 "$(numvfs)"
 vio check >/tmp/p3c 2>&1
 check "P3 check: exit 5" 5 "$?"
 check "P3 check names the VF in use" 1 "$(grep -c "vf 0 ($VF0: vfio group $G is open (pid $holder))" /tmp/p3c)"
