@@ -193,6 +193,39 @@ expect_rc "vfio cdev" 4
 expect_err "vfio cdev" "vf 0 (0000:01:00.1: /dev/vfio/devices/vfio3 is open (pid $HOLDER))"
 tb_cleanup
 
+# --- in use: an NVMe VF whose namespace is held by another block device (device mapper)
+nvme_pf 1
+nvme_vfs 1 nvme
+mkdir -p "$(devdir 0000:01:00.1)/nvme/nvme1/nvme1n1" "$TB/sys/class/block/nvme1n1/holders/dm-0"
+echo 259:1 >"$TB/sys/class/block/nvme1n1/dev"
+policy 50-nvme.conf <<'EOF'
+pf = { name = "01:00.0"; vfs = 2; };
+EOF
+before=$(snapshot)
+run_vio -P "$POL" pf $PF
+expect_rc "nvme namespace held" 4
+expect_err "nvme namespace held" "vf 0 (0000:01:00.1: namespace nvme1n1 is held by another device)"
+expect_unchanged "nvme namespace held" "$before"
+tb_cleanup
+
+# --- list and check cannot read a NIC PF's VF settings: they say so and exit 3
+tb_new
+tb_pf 0000:05:00.0 8086 1572 0x020000 8 i40e 2 0
+tb_netdev 0000:05:00.0 enp5s0 0x1003
+VF_DEVICE=154c tb_vf 0000:05:00.0 0 0000:05:02.0
+VF_DEVICE=154c tb_vf 0000:05:00.0 1 0000:05:02.1
+policy 50-nic.conf <<'EOF'
+pf = { name = "05:00.0"; vfs = 2; };
+vf = { driver = "pci-stub"; };
+EOF
+run_vio -P "$POL" list
+expect_rc "list, VF settings unreadable" 3
+expect_err "list, VF settings unreadable" "0000:05:00.0: cannot read the VF settings of enp5s0:"
+run_vio -P "$POL" check
+expect_rc "check, VF settings unreadable" 3
+expect_err "check, VF settings unreadable" "0000:05:00.0 vf 0: cannot read VF settings of enp5s0:"
+tb_cleanup
+
 # --- a person's errors reach stderr through a pipe or a file, not only on a terminal
 nvme_pf 0
 policy 50-nvme.conf <<'EOF'

@@ -7,7 +7,8 @@
 #     VF reports the policy's (or the generated) MAC at probe and on its netdev.
 #  N2 a second run and a re-trigger send nothing.
 #  N3 in use: a VF netdev moved into another network namespace, and a VF whose vfio group is
-#     open, each stop a count change and keep their MAC; force = true goes ahead.
+#     open, each keep their MAC; they and a VF whose interface is up stop a count change;
+#     force = true goes ahead.
 . /vio-tests/lib.sh
 
 mkdir -p /etc/vio.d
@@ -110,10 +111,14 @@ check "N3 apply says vf1 is in use, and why" 1 "$(grep -c "vf 1 ($(vf_addr "$PF"
 vio check >/tmp/n3b 2>&1
 check "N3 check: in use is not drift (exit 0)" 0 "$?"
 check "N3 check names vf2's user" 1 "$(grep -c "vf 2 ($(vf_addr "$PF" 2)): in use (vfio group $G is open (pid $holder))" /tmp/n3b)"
+# vf3's interface up on this host: in use too.
+N3=$(vfnet 3)
+/bin/ip link set dev "$N3" up
 sed -i 's/vfs = 7;/vfs = 4;/' /etc/vio.d/50-igb.conf
 VIO_LOG_TARGET=stderr vio apply "$PF" >/tmp/n3c 2>&1
 check "N3 count change refused: exit 4" 4 "$?"
-check "N3 ...naming both VFs" 1 "$(grep -c "in use: vf 1 .*another network namespace.*vf 2 .*vfio group $G is open" /tmp/n3c)"
+check "N3 ...naming the three VFs and their users" 1 \
+	"$(grep -c "in use: vf 1 .*another network namespace.*vf 2 .*vfio group $G is open.*vf 3 .*interface $N3 is up" /tmp/n3c)"
 check "N3 ...and nothing changed" 7 "$(cat "/sys/bus/pci/devices/$PF/sriov_numvfs")"
 sed -i 's/vfs = 4;/vfs = 4; force = true;/' /etc/vio.d/50-igb.conf
 VIO_LOG_TARGET=stderr vio apply "$PF" >/tmp/n3d 2>&1
