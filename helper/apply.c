@@ -136,8 +136,18 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o,
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read driver: %m", facts->addr), EXIT_DEVICE;
 	if (!drv) {
-		/* The kernel takes sriov_numvfs only with a driver bound; its bind event comes. */
-		log_debug("%s: no driver bound yet, waiting for the bind event", facts->addr);
+		/* The kernel takes sriov_numvfs only with a driver bound; its bind event comes.
+		 * check and explain say so, and check counts it: the PF is not as the policy says.
+		 */
+		if (o->plan->mode == PLAN_APPLY) {
+			log_debug("%s: no driver bound yet, waiting for the bind event",
+				  facts->addr);
+		} else {
+			o->plan->n_diffs++;
+			printf(
+			    "%s: no driver bound: the policy (%s, vfs = %u) cannot be applied until one is\n",
+			    facts->addr, pc->policy->path, pc->vfs);
+		}
 		return EXIT_OK;
 	}
 	if (pcidev_read_unsigned(pf, "sriov_numvfs", &cur) < 0)
@@ -224,7 +234,7 @@ int vf_wanted_driver(struct pcidev *pf, struct pcidev *vf, const struct pf_plan_
 }
 
 static int vf_bind(struct pcidev *vf, const char *where, const struct apply_opts *o,
-		   const struct pf_plan_config *pc, const char *want)
+		   const struct pf_plan_config *pc, const char *want, bool native)
 {
 	_cleanup_free_ char *cur = NULL, *name = NULL, *override = NULL;
 	int r;
@@ -242,10 +252,15 @@ static int vf_bind(struct pcidev *vf, const char *where, const struct apply_opts
 			/* Not loaded: the driver's name is not known yet; the policy's will do. */
 			name = strdup(want);
 		} else {
-			r = modload_load(want, &module);
+			r = modload_load(want, native, &module);
+			if (r == -EPERM && native)
+				return log_error(
+					   "%s: not loading %s, the VF's native driver: modprobe.d blacklists it; name a driver in %s, or lift the blacklist",
+					   where, want, pc->policy->path),
+				       EXIT_DEVICE;
 			if (r < 0)
-				return log_error_errno(r, "%s: cannot load module '%s': %m", where,
-						       want),
+				return log_error("%s: cannot load module '%s': %s", where, want,
+						 modload_strerror(r)),
 				       EXIT_DEVICE;
 			if (r > 0)
 				log_info("%s: loaded module %s", where, module);
@@ -375,7 +390,8 @@ static int apply_vf_index(struct pcidev *pf, struct pcidev *vf, unsigned index,
 	}
 	r = vf_wanted_driver(pf, vf, pc, &vc, &want, &(const char *){ NULL });
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot find the VF's native driver: %m", where),
+		return log_error("%s: cannot find the VF's native driver: %s", where,
+				 modload_strerror(r)),
 		       EXIT_DEVICE;
 	if (net_failed) {
 		_cleanup_free_ char *cur = NULL;
@@ -391,7 +407,7 @@ static int apply_vf_index(struct pcidev *pf, struct pcidev *vf, unsigned index,
 	}
 	if (!want)
 		return EXIT_OK;
-	return vf_bind(vf, where, o, pc, want);
+	return vf_bind(vf, where, o, pc, want, !(vc.set & (1u << VF_KEY_DRIVER)));
 }
 
 /* The PF's lock for what this run does: shared to read, exclusive to change. 1: nothing to do. */

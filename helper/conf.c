@@ -13,6 +13,7 @@
 #include "shared/log.h"
 #include "shared/util.h"
 #include "policy.h"
+#include "policyfile.h"
 
 static void libconfig_destroyp(config_t *c)
 {
@@ -145,7 +146,11 @@ static void parse_pf(struct policy *p, const config_setting_t *g)
 				mac_format(p->match_mac, p->match_value);
 				p->match = PF_MATCH_MAC;
 			} else if (streq(k, "id")) {
-				if (strlen(v) != 9 ||
+				/* Exactly four hex digits each: sscanf alone takes "0x12" and
+				 * "-123". */
+				if (strlen(v) != 9 || v[4] != ':' ||
+				    strspn(v, "0123456789abcdefABCDEF") != 4 ||
+				    strspn(v + 5, "0123456789abcdefABCDEF") != 4 ||
 				    sscanf(v, "%4x:%4x%c", &ven, &dev, &tail) != 2) {
 					conf_error(
 					    p, line,
@@ -421,27 +426,7 @@ static void check_kind(struct policy *p)
 }
 
 /* A line that starts with @include: libconfig would read another file; we never want that. */
-static long find_include(const char *buf, size_t len)
-{
-	long line = 1;
-	bool bol = true;
-
-	for (size_t i = 0; i < len; i++) {
-		if (bol) {
-			size_t j = i;
-
-			while (j < len && (buf[j] == ' ' || buf[j] == '\t'))
-				j++;
-			if (len - j >= 8 && strneq(buf + j, "@include", 8))
-				return line;
-		}
-		bol = buf[i] == '\n';
-		line += bol;
-	}
-	return 0;
-}
-
-static struct policy *policy_new(const char *path)
+struct policy *conf_new(const char *path)
 {
 	struct policy *p = calloc(1, sizeof(*p));
 
@@ -462,23 +447,14 @@ struct policy *conf_parse_buffer(const char *path, const char *buf, size_t len)
 	_cleanup_(policy_freep) struct policy *p = NULL;
 	_cleanup_free_ char *copy = NULL;
 	const config_setting_t *root;
-	long bad;
 	int n;
 
 	config_init(&cfg); /* before anything can return */
-	p = policy_new(path);
+	p = conf_new(path);
 	if (!p)
 		return NULL;
 
-	bad = utf8_check(buf, len);
-	if (bad < 0) {
-		log_error("%s:%ld: not UTF-8 text (or contains a NUL byte)", path, -bad);
-		p->broken = true;
-		return TAKE_PTR(p);
-	}
-	bad = find_include(buf, len);
-	if (bad > 0) {
-		log_error("%s:%ld: @include is not supported in policy files", path, bad);
+	if (policy_text_check(path, buf, len) < 0) {
 		p->broken = true;
 		return TAKE_PTR(p);
 	}
@@ -551,60 +527,6 @@ struct policy *conf_parse_buffer(const char *path, const char *buf, size_t len)
 	check_sections(p);
 	check_kind(p);
 
-	return TAKE_PTR(p);
-}
-
-struct policy *conf_parse_file(const char *path)
-{
-	_cleanup_(policy_freep) struct policy *p = NULL;
-	_cleanup_close_ int fd = -EBADF;
-	_cleanup_free_ char *buf = NULL;
-	struct stat st;
-	size_t len = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		log_error_errno(neg_errno(), "%s: cannot read: %m", path);
-		goto broken;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		log_error("%s: not a regular file", path);
-		goto broken;
-	}
-	/* Root's policy decides what hardware does; nobody else may be able to change it. */
-	if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 0022)) {
-		log_error("%s: writable by others than %s (owner uid %u, mode %04o); refusing it",
-			  path, st.st_uid == 0 ? "root" : "its owner", st.st_uid,
-			  st.st_mode & 07777);
-		goto broken;
-	}
-	if ((uint64_t)st.st_size > POLICY_FILE_MAX) {
-		log_error("%s: %llu bytes, more than the %u a policy file may have", path,
-			  (unsigned long long)st.st_size, POLICY_FILE_MAX);
-		goto broken;
-	}
-	buf = malloc(st.st_size + 1);
-	if (!buf)
-		return NULL;
-	while (len < (size_t)st.st_size) {
-		ssize_t k = read(fd, buf + len, st.st_size - len);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			log_error_errno(neg_errno(), "%s: cannot read: %m", path);
-			goto broken;
-		}
-		if (k == 0)
-			break;
-		len += k;
-	}
-	return conf_parse_buffer(path, buf, len);
-
-broken:
-	p = policy_new(path);
-	if (p)
-		p->broken = true;
 	return TAKE_PTR(p);
 }
 

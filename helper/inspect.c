@@ -124,14 +124,16 @@ static void explain_vf(struct pcidev *pf, const struct pf_plan_config *pc,
 		       vc.line[k], vc.origin[k]);
 	}
 	if (pc->kind == PF_KIND_NET && !(vc.set & (1u << VF_KEY_MAC))) {
+		char key[NETVF_KEY_MAX];
 		uint8_t mac[6];
+		int r = netvf_stable_mac(facts, i, mac, key);
 
-		if (netvf_stable_mac(facts, i, mac) >= 0)
-			printf("  %-12s %-18s generated: stable, from machine-id and the PF\n",
-			       "mac", mac_format(mac, m));
+		if (r >= 0)
+			printf("  %-12s %-18s generated: machine-id and the %s\n", "mac",
+			       mac_format(mac, m), key);
 		else
-			printf("  %-12s %-18s generated, but /etc/machine-id cannot be read\n",
-			       "mac", "-");
+			printf("  %-12s %-18s generated, but: %s\n", "mac", "-",
+			       netvf_mac_strerror(r));
 	}
 	if (vc.set & (1u << VF_KEY_DRIVER))
 		printf("  %-12s %-18s %s:%u (%s)\n", "driver", vc.driver, pc->policy->path,
@@ -150,8 +152,8 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 	struct apply_opts o = { .plan = &plan, .policies = set };
 	_cleanup_(pf_lock_release) struct pf_lock lock = PF_LOCK_INIT;
 	_cleanup_free_ char *drv = NULL;
-	struct pf_plan_config pc;
-	struct pf_facts facts;
+	struct pf_plan_config pc = {};
+	struct pf_facts facts = {};
 	const struct policy *p;
 	unsigned numvfs = 0;
 	int ex;
@@ -159,6 +161,8 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 	if (pf_lock_take(pcidev_addr(pf), PF_LOCK_READ, &lock) < 0)
 		return EXIT_DEVICE;
 	ex = pf_config(pf, &o, &facts, &pc);
+	if (!facts.addr[0])
+		return ex; /* not an SR-IOV PF: said */
 	(void)pcidev_driver(pf, &drv);
 	(void)pcidev_read_unsigned(pf, "sriov_numvfs", &numvfs);
 	printf("%s: %04x:%04x, driver %s, %u of %u VFs%s%s\n", facts.addr, facts.vendor,

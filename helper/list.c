@@ -196,8 +196,9 @@ static int list_one(struct pcidev *pf, void *userdata)
 		int r = netvf_table(&facts, NULL, &ls);
 
 		if (r < 0) {
-			log_error_errno(r, "%s: cannot read the VF settings of %s: %m", facts.addr,
-					row.netdev);
+			if (r != -ESTALE) /* said */
+				log_error_errno(r, "%s: cannot read the VF settings of %s: %m",
+						facts.addr, row.netdev);
 			ctx->status = exit_worst(ctx->status, EXIT_DEVICE);
 			ls = NULL;
 		} else if (netvf_table_complete(&facts, ls) < 0) {

@@ -16,6 +16,8 @@
 static __typeof__(EVP_Q_mac) *sym_EVP_Q_mac;
 static __typeof__(OPENSSL_init_crypto) *sym_OPENSSL_init_crypto;
 
+static char load_error[256];
+
 static int mac_open(void)
 {
 	void *dl;
@@ -23,18 +25,41 @@ static int mac_open(void)
 	if (sym_EVP_Q_mac)
 		return 0;
 	dl = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);
-	if (!dl)
-		return log_debug_errno(EOPNOTSUPP, "dlopen libcrypto.so.3: %s", dlerror());
+	if (!dl) {
+		snprintf(load_error, sizeof(load_error), "cannot load libcrypto.so.3 (OpenSSL): %s",
+			 dlerror());
+		return -ELIBACC;
+	}
 	sym_EVP_Q_mac = (__typeof__(EVP_Q_mac) *)dlsym(dl, "EVP_Q_mac");
 	sym_OPENSSL_init_crypto =
 	    (__typeof__(OPENSSL_init_crypto) *)dlsym(dl, "OPENSSL_init_crypto");
-	if (!sym_EVP_Q_mac || !sym_OPENSSL_init_crypto)
-		return -EOPNOTSUPP;
+	if (!sym_EVP_Q_mac || !sym_OPENSSL_init_crypto) {
+		snprintf(load_error, sizeof(load_error),
+			 "libcrypto.so.3 has no EVP_Q_mac (OpenSSL 3 is needed)");
+		sym_EVP_Q_mac = NULL;
+		return -ELIBACC;
+	}
 	/* Not openssl.cnf: a MAC that must be the same on every host may not depend on a
 	 * host's OpenSSL configuration (and reading it costs a third of the work). */
 	if (!sym_OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL))
 		return -EIO;
 	return 0;
+}
+
+const char *mac_strerror(int r)
+{
+	switch (r) {
+	case -ELIBACC:
+		return load_error;
+	case -ENOENT:
+		return "/etc/machine-id does not exist";
+	case -ENOMEDIUM:
+		return "/etc/machine-id is empty or uninitialized";
+	case -EBADMSG:
+		return "/etc/machine-id is not 32 hex digits";
+	default:
+		return strerror(-r);
+	}
 }
 
 int mac_read_machine_id(char **ret)

@@ -14,3 +14,5 @@
  */
 int mac_stable(const char *machine_id, const char *pf_id, unsigned index, uint8_t ret[static 6]);
 int mac_read_machine_id(char **ret);
+/* Why mac_stable() or mac_read_machine_id() failed, naming the file or the library. */
+const char *mac_strerror(int r);

@@ -127,18 +127,25 @@ static int open_device(const char *arg, bool user, struct pcidev **ret)
 
 static int load_policy(struct policy_set *ret)
 {
-	int r = policy_set_load(arg_n_dirs ? arg_dirs : policy_default_dirs, ret);
+	int r = policy_set_load(arg_n_dirs ? arg_dirs : policy_default_dirs, arg_n_dirs > 0, ret);
 
-	if (r < 0)
-		return log_error_errno(r, "cannot load policy: %m");
-	return 0;
+	if (r == -ENOMEM)
+		return log_oom(), EXIT_USAGE;
+	/* A policy directory that cannot be read is not "no policy": logged, naming it. */
+	return r < 0 ? EXIT_POLICY : EXIT_OK;
 }
+
+struct apply_all {
+	const struct apply_opts *o;
+	int worst;
+};
 
 static int apply_one(struct pcidev *pf, void *userdata)
 {
-	const struct apply_opts *o = userdata;
+	struct apply_all *a = userdata;
 
-	return -apply_pf_and_vfs(pf, o);
+	a->worst = exit_worst(a->worst, apply_pf_and_vfs(pf, a->o));
+	return 0;
 }
 
 /* Each command gets its arguments (after its name) and, where it needs one, the policy. */
@@ -174,12 +181,18 @@ static int cmd_apply(int argc, char *argv[], const struct policy_set *set)
 {
 	struct plan plan = { .mode = arg_dry_run ? PLAN_DRY_RUN : PLAN_APPLY };
 	struct apply_opts o = { .plan = &plan, .policies = set };
-	int ex = EXIT_OK;
+	int r, ex = EXIT_OK;
 
 	if (argc == 0) {
-		int r = pcidev_foreach_pf(apply_one, &o);
+		struct apply_all a = { .o = &o };
 
-		ex = r < 0 ? -r : EXIT_OK;
+		/* The worst status of all PFs, as vio(8) promises. */
+		r = pcidev_foreach_pf(apply_one, &a);
+		if (r < 0) {
+			log_error_errno(r, "cannot enumerate devices: %m");
+			a.worst = exit_worst(a.worst, EXIT_DEVICE);
+		}
+		ex = a.worst;
 	}
 	for (int i = 0; i < argc; i++) {
 		_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
@@ -251,7 +264,7 @@ static int cmd_mac(int argc _unused_, char *argv[], const struct policy_set *set
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
 	struct pf_facts facts;
-	char buf[MAC_STR_MAX];
+	char buf[MAC_STR_MAX], key[NETVF_KEY_MAX];
 	uint8_t mac[6];
 	unsigned index;
 	int r;
@@ -267,13 +280,14 @@ static int cmd_mac(int argc _unused_, char *argv[], const struct policy_set *set
 	if (index >= facts.totalvfs)
 		log_warning("%s: vf %u is past sriov_totalvfs %u", facts.addr, index,
 			    facts.totalvfs);
-	r = netvf_stable_mac(&facts, index, mac);
+	r = netvf_stable_mac(&facts, index, mac, key);
 	if (r < 0) {
-		log_error_errno(r, "%s: cannot generate a MAC for vf %u (/etc/machine-id: %m)",
-				facts.addr, index);
+		log_error("%s vf %u: cannot generate a MAC: %s", facts.addr, index,
+			  netvf_mac_strerror(r));
 		return EXIT_DEVICE;
 	}
 	printf("%s\n", mac_format(mac, buf));
+	log_info("%s vf %u: key: machine-id and the %s", facts.addr, index, key);
 	return EXIT_OK;
 }
 
@@ -319,8 +333,8 @@ static int run(const struct cmd *c, int argc, char *argv[])
 			  c->args[0] ? " " : "", c->args);
 		return EXIT_USAGE;
 	}
-	if (c->policy && load_policy(&set) < 0)
-		return EXIT_USAGE;
+	if (c->policy && (ex = load_policy(&set)) != EXIT_OK)
+		return ex;
 	ex = c->fn(argc, argv, &set);
 	netvf_forget();
 	netlink_close();

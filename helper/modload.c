@@ -46,6 +46,13 @@ static void kmod_log(void *data _unused_, int prio, const char *file _unused_, i
 	log_full(prio, "libkmod: %s", buf);
 }
 
+static char load_error[256];
+
+const char *modload_strerror(int r)
+{
+	return r == -ELIBACC ? load_error : strerror(-r);
+}
+
 static int modload_open(void)
 {
 	void *dl;
@@ -53,12 +60,16 @@ static int modload_open(void)
 	if (ctx)
 		return 0;
 	dl = dlopen("libkmod.so.2", RTLD_NOW | RTLD_LOCAL);
-	if (!dl)
-		return log_debug_errno(EOPNOTSUPP, "dlopen libkmod.so.2: %s", dlerror());
+	if (!dl) {
+		snprintf(load_error, sizeof(load_error), "cannot load libkmod.so.2: %s", dlerror());
+		return -ELIBACC;
+	}
 #define LOAD(f)                                                                                    \
 	sym_##f = (__typeof__(f) *)dlsym(dl, #f);                                                  \
-	if (!sym_##f)                                                                              \
-		return -EOPNOTSUPP;
+	if (!sym_##f) {                                                                            \
+		snprintf(load_error, sizeof(load_error), "libkmod.so.2 has no %s", #f);            \
+		return -ELIBACC;                                                                   \
+	}
 	SYMS(LOAD)
 #undef LOAD
 
@@ -95,7 +106,7 @@ int modload_resolve_alias(const char *modalias, char **ret_module)
 	return *ret_module ? 0 : -ENOMEM;
 }
 
-int modload_load(const char *name, char **ret_module)
+int modload_load(const char *name, bool native, char **ret_module)
 {
 	_cleanup_(unref_listp) struct kmod_list *list = NULL;
 	struct kmod_module *mod;
@@ -123,9 +134,13 @@ int modload_load(const char *name, char **ret_module)
 		sym_kmod_module_unref(mod);
 		return 0;
 	}
-	/* An explicitly named driver is loaded even when blacklisted, as modprobe NAME does. */
-	r = sym_kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL, NULL);
+	/* An explicitly named driver is loaded even when blacklisted, as modprobe NAME does; a
+	 * native driver found from the VF's modalias is not, as modprobe ALIAS does. */
+	r = sym_kmod_module_probe_insert_module(mod, native ? KMOD_PROBE_APPLY_BLACKLIST : 0, NULL,
+						NULL, NULL, NULL);
 	sym_kmod_module_unref(mod);
+	if (r == KMOD_PROBE_APPLY_BLACKLIST)
+		r = -EPERM;
 	if (r < 0 && ret_module) {
 		free(*ret_module);
 		*ret_module = NULL;

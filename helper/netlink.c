@@ -349,6 +349,8 @@ static int parse_link(struct nl_msg *m, void *arg)
 		return NL_SKIP;
 	ifi = nlmsg_data(h);
 	s->flags = ifi->ifi_flags;
+	if (tb[IFLA_IFNAME])
+		nla_strlcpy(s->ifname, tb[IFLA_IFNAME], sizeof(s->ifname));
 	if (tb[IFLA_PERM_ADDRESS] && nla_len(tb[IFLA_PERM_ADDRESS]) == 6) {
 		memcpy(s->perm_mac, nla_data(tb[IFLA_PERM_ADDRESS]), 6);
 		s->has_perm_mac = true;
@@ -387,7 +389,7 @@ int netlink_link_parse(const void *nlmsg, size_t len, struct link_state *ret)
 	return 0;
 }
 
-int netlink_link_get(int ifindex, struct link_state *ret)
+int netlink_link_get(int ifindex, const char *ifname, struct link_state *ret)
 {
 	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
 	struct link_state s = {};
@@ -405,6 +407,10 @@ int netlink_link_get(int ifindex, struct link_state *ret)
 	}
 	if (s.n_vfs && !s.vfs)
 		return -ENOMEM;
+	if (!streq(s.ifname, ifname)) {
+		link_state_done(&s);
+		return -ESTALE;
+	}
 	*ret = s;
 	return 0;
 }

@@ -19,7 +19,8 @@ struct vf_state {
 };
 
 struct link_state {
-	unsigned flags; /* IFF_* */
+	char ifname[16]; /* IFLA_IFNAME */
+	unsigned flags;	 /* IFF_* */
 	bool has_perm_mac;
 	uint8_t perm_mac[6];
 	unsigned n_vfs;	      /* IFLA_NUM_VF: what the driver has */
@@ -33,7 +34,8 @@ struct link_state {
 void link_state_done(struct link_state *s);
 
 /* Every libnl call lives in netlink.c. Errors are negative errno as the kernel sent it. */
-int netlink_link_get(int ifindex, struct link_state *ret);
+/* -ESTALE when ifindex no longer names ifname (sysfs gave the index; it may have been reused). */
+int netlink_link_get(int ifindex, const char *ifname, struct link_state *ret);
 /* One IFLA_VF_INFO with the attribute for key (vlan covers qos and proto; the rates go together).
  */
 int netlink_vf_set(int ifindex, unsigned vf, enum vf_key key, const struct vf_config *c);

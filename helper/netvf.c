@@ -39,7 +39,10 @@ int netvf_table(const struct pf_facts *pf, int *ret_ifindex, const struct link_s
 		r = netdev_ifindex(pf->ifname, &vf_table.ifindex);
 		if (r < 0)
 			return r;
-		r = netlink_link_get(vf_table.ifindex, &vf_table.s);
+		r = netlink_link_get(vf_table.ifindex, pf->ifname, &vf_table.s);
+		if (r == -ESTALE)
+			log_error("%s: ifindex %d no longer names %s; not using it", pf->addr,
+				  vf_table.ifindex, pf->ifname);
 		if (r < 0)
 			return r;
 		snprintf(vf_table.ifname, sizeof(vf_table.ifname), "%s", pf->ifname);
@@ -75,7 +78,7 @@ int netvf_perm_mac(const char *ifname, uint8_t ret[static 6])
 	r = netdev_ifindex(ifname, &ifindex);
 	if (r < 0)
 		return r;
-	r = netlink_link_get(ifindex, &s);
+	r = netlink_link_get(ifindex, ifname, &s);
 	if (r < 0)
 		return r;
 	r = s.has_perm_mac && !mac_is_zero(s.perm_mac) ? 0 : -ENODATA;
@@ -85,7 +88,8 @@ int netvf_perm_mac(const char *ifname, uint8_t ret[static 6])
 	return r;
 }
 
-int netvf_stable_mac(const struct pf_facts *pf, unsigned index, uint8_t ret[static 6])
+int netvf_stable_mac(const struct pf_facts *pf, unsigned index, uint8_t ret[static 6],
+		     char key[static NETVF_KEY_MAX])
 {
 	_cleanup_free_ char *machine_id = NULL;
 	char id[MAC_STR_MAX];
@@ -95,13 +99,27 @@ int netvf_stable_mac(const struct pf_facts *pf, unsigned index, uint8_t ret[stat
 	r = mac_read_machine_id(&machine_id);
 	if (r < 0)
 		return r;
-	if (pf->has_perm_mac)
+	if (pf->has_perm_mac) {
 		mac_format(pf->perm_mac, id);
-	else if (pf->ifname[0] && netvf_perm_mac(pf->ifname, perm) >= 0)
+	} else if (pf->ifname[0]) {
+		/* Never the PCI address instead: the same VF would get another MAC whenever
+		 * the permanent one can be read again. */
+		if (netvf_perm_mac(pf->ifname, perm) < 0)
+			return -ENODATA;
 		mac_format(perm, id);
-	else
+	} else {
+		snprintf(key, NETVF_KEY_MAX, "PCI address %s (the PF has no interface)", pf->addr);
 		return mac_stable(machine_id, pf->addr, index, ret);
+	}
+	snprintf(key, NETVF_KEY_MAX, "permanent MAC %s of %s", id, pf->ifname);
 	return mac_stable(machine_id, id, index, ret);
+}
+
+const char *netvf_mac_strerror(int r)
+{
+	if (r == -ENODATA)
+		return "the PF's interface has no permanent MAC that can be read, and another key would change the VF's MAC";
+	return mac_strerror(r);
 }
 
 int netvf_set_flag(const char *ifname, unsigned flag, bool on, struct plan *plan)
@@ -207,6 +225,8 @@ int netvf_apply(const struct pf_facts *pf, unsigned index, const struct vf_confi
 		    "%s vf %u: the PF has no network interface here (no driver netdev, or it is in another network namespace)",
 		    pf->addr, index);
 	r = netvf_table(pf, &ifindex, &s);
+	if (r == -ESTALE)
+		return r; /* said */
 	if (r < 0)
 		return log_error_errno(r, "%s vf %u: cannot read VF settings of %s: %m", pf->addr,
 				       index, pf->ifname);
@@ -224,11 +244,12 @@ int netvf_apply(const struct pf_facts *pf, unsigned index, const struct vf_confi
 	cur = current_of(v);
 
 	if (!(want.set & (1u << VF_KEY_MAC))) {
-		r = netvf_stable_mac(pf, index, want.mac);
+		char key[NETVF_KEY_MAX];
+
+		r = netvf_stable_mac(pf, index, want.mac, key);
 		if (r < 0)
-			return log_error_errno(
-			    r, "%s vf %u: cannot generate a stable MAC (/etc/machine-id: %m)",
-			    pf->addr, index);
+			return log_error_errno(r, "%s vf %u: cannot generate a stable MAC: %s",
+					       pf->addr, index, netvf_mac_strerror(r));
 		want.set |= 1u << VF_KEY_MAC;
 	}
 	/* A rate message carries both limits: keep the one the policy does not set. */

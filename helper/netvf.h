@@ -18,8 +18,13 @@ void netvf_forget(void);
 
 /* The PF's permanent MAC: sysfs when the address is the permanent one, else rtnetlink. */
 int netvf_perm_mac(const char *ifname, uint8_t ret[static 6]);
-/* The MAC a VF gets when the policy gives none (see mac.h for the derivation). */
-int netvf_stable_mac(const struct pf_facts *pf, unsigned index, uint8_t ret[static 6]);
+#define NETVF_KEY_MAX 64
+/* The MAC a VF gets when the policy gives none (see mac.h for the derivation), and in key
+ * which ID it was made from. -ENODATA: the PF has an interface whose permanent MAC cannot
+ * be read (the PCI address is used only for PFs without one). */
+int netvf_stable_mac(const struct pf_facts *pf, unsigned index, uint8_t ret[static 6],
+		     char key[static NETVF_KEY_MAX]);
+const char *netvf_mac_strerror(int r);
 /* IFF_PROMISC or IFF_UP on the PF's interface. 1 when it differed (and, applying, was
  * changed), 0 when it already was right. */
 int netvf_set_flag(const char *ifname, unsigned flag, bool on, struct plan *plan);

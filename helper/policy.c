@@ -9,6 +9,7 @@
 
 #include "shared/log.h"
 #include "policy.h"
+#include "policyfile.h"
 
 const char *const policy_default_dirs[] = { "/usr/lib/vio.d", "/run/vio.d", SYSCONFDIR "/vio.d",
 					    NULL };
@@ -82,103 +83,19 @@ const char *pf_key_to_string(enum pf_key k)
 	return k >= 0 && k < _PF_KEY_MAX ? pf_key_names[k] : NULL;
 }
 
-struct entry {
-	char *name; /* basename */
-	char *path;
-	bool masked;
-};
-
-static int entry_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
-}
-
-static void entries_free(struct entry *e, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++) {
-		free(e[i].name);
-		free(e[i].path);
-	}
-	free(e);
-}
-
-/* Collects *.conf from each dir; a later dir's file replaces an earlier one of the same name. */
-static int collect(const char *const *dirs, struct entry **ret, unsigned *ret_n)
-{
-	struct entry *e = NULL;
-	unsigned n = 0;
-
-	for (unsigned d = 0; dirs[d]; d++) {
-		_cleanup_(closedirp) DIR *dir = opendir(dirs[d]);
-		struct dirent *de;
-
-		if (!dir) {
-			if (errno != ENOENT)
-				log_warning_errno(neg_errno(),
-						  "%s: cannot read directory: %m, ignoring",
-						  dirs[d]);
-			continue;
-		}
-		while ((de = readdir(dir))) {
-			size_t len = strlen(de->d_name);
-			char *path;
-			struct stat st;
-			unsigned i;
-
-			if (de->d_name[0] == '.' || len < 6 ||
-			    !streq(de->d_name + len - 5, ".conf"))
-				continue;
-			if (asprintf(&path, "%s/%s", dirs[d], de->d_name) < 0)
-				goto oom;
-			for (i = 0; i < n; i++)
-				if (streq(e[i].name, de->d_name))
-					break;
-			if (i == n) {
-				struct entry *t = reallocarray(e, n + 1, sizeof(*e));
-
-				if (!t) {
-					free(path);
-					goto oom;
-				}
-				e = t;
-				e[n].name = strdup(de->d_name);
-				e[n].path = NULL;
-				if (!e[n].name) {
-					free(path);
-					goto oom;
-				}
-				n++;
-			}
-			free(e[i].path);
-			e[i].path = path;
-			/* A link to /dev/null masks a file of the same name, as in systemd. */
-			e[i].masked = stat(path, &st) == 0 && S_ISCHR(st.st_mode) &&
-				      st.st_rdev == makedev(1, 3);
-		}
-	}
-	if (n > 0)
-		qsort(e, n, sizeof(*e), entry_cmp);
-	*ret = e;
-	*ret_n = n;
-	return 0;
-oom:
-	entries_free(e, n);
-	return -ENOMEM;
-}
-
-int policy_set_load(const char *const *dirs, struct policy_set *ret)
+int policy_set_load(const char *const *dirs, bool given, struct policy_set *ret)
 {
 	struct policy_set s = {};
-	struct entry *e;
+	struct policy_entry *e;
 	unsigned n;
 	int r;
 
-	r = collect(dirs, &e, &n);
+	r = policy_dirs_collect(dirs, given, &e, &n);
 	if (r < 0)
 		return r;
 	s.files = calloc(n ?: 1, sizeof(*s.files));
 	if (!s.files) {
-		entries_free(e, n);
+		policy_entries_free(e, n);
 		return -ENOMEM;
 	}
 	for (unsigned i = 0; i < n; i++) {
@@ -190,13 +107,13 @@ int policy_set_load(const char *const *dirs, struct policy_set *ret)
 		}
 		p = conf_parse_file(e[i].path);
 		if (!p) {
-			entries_free(e, n);
+			policy_entries_free(e, n);
 			policy_set_done(&s);
 			return -ENOMEM;
 		}
 		s.files[s.n_files++] = p;
 	}
-	entries_free(e, n);
+	policy_entries_free(e, n);
 	*ret = s;
 	return 0;
 }
@@ -260,13 +177,13 @@ int policy_find(const struct policy_set *s, const struct pf_facts *pf, const str
 	}
 	if (found && unknown) {
 		log_error(
-		    "%s: %s matches, but %s comes before it and cannot be read; not applying either",
+		    "%s: %s matches, but %s comes before it and was refused (see its error); not applying either",
 		    pf->addr, found->path, unknown->path);
 		return -EINVAL;
 	}
 	if (!found && unknown) {
 		log_error(
-		    "%s: no policy matches, but %s cannot be read and may be meant for it; leaving the PF as it is",
+		    "%s: no policy matches, but %s was refused (see its error) and may be meant for it; leaving the PF as it is",
 		    pf->addr, unknown->path);
 		return -EINVAL;
 	}

@@ -143,14 +143,18 @@ const char *vf_key_to_string(enum vf_key k);
 const char *pf_key_to_string(enum pf_key k);
 
 /* conf.c: one file. Logs each problem as "file:line: message". Returns NULL only on OOM. */
-struct policy *conf_parse_file(const char *path);
+struct policy *conf_parse_file(const char *path); /* policyfile.c: reads, then parses */
+/* An empty policy for path: no match, nothing set (broken files are marked so by callers). */
+struct policy *conf_new(const char *path);
 struct policy *conf_parse_buffer(const char *path, const char *buf, size_t len);
 void policy_free(struct policy *p);
 DEFINE_POINTER_CLEANUP(struct policy, policy_free)
 
 /* policy.c */
 extern const char *const policy_default_dirs[];
-int policy_set_load(const char *const *dirs, struct policy_set *ret);
+/* given: the directories were named (-P), so a missing one is an error. Errors other than
+ * -ENOMEM concern a directory and were logged. */
+int policy_set_load(const char *const *dirs, bool given, struct policy_set *ret);
 void policy_set_done(struct policy_set *s);
 bool policy_set_needs_perm_mac(const struct policy_set *s);
 bool policy_matches(const struct policy *p, const struct pf_facts *pf);

@@ -46,9 +46,31 @@ bool log_to_terminal(void)
 	return !log_syslog;
 }
 
+/* Control characters from arguments or policy strings would forge or split log lines. */
+static void escape(const char *in, char *out, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (; *in && o + 5 < n; in++) {
+		unsigned char c = *in;
+
+		if (c < 0x20 || c == 0x7f) {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		} else {
+			out[o++] = c;
+		}
+	}
+	out[o] = '\0';
+}
+
 int log_full_errno(int prio, int err, const char *fmt, ...)
 {
 	int saved = errno;
+	char msg[1024], esc[2048];
 	va_list ap;
 
 	if (prio > log_max_prio)
@@ -56,31 +78,26 @@ int log_full_errno(int prio, int err, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	errno = abs(err); /* makes %m print err */
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	escape(msg, esc, sizeof(esc));
 	if (log_kmsg >= 0) {
-		char buf[1024];
-		int n = snprintf(buf, sizeof(buf), "<%d>%s[%d]: ", LOG_DAEMON | prio,
-				 program_invocation_short_name, (int)getpid());
-
-		size_t len;
-
-		vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
+		char buf[2100];
 		/* Without '\n' printk holds the record open for a continuation: the last line
 		 * of each run would surface late, or not at all. */
-		len = strlen(buf);
-		buf[len++] = '\n';
-		(void)!write(log_kmsg, buf, len);
+		int n = snprintf(buf, sizeof(buf), "<%d>%s[%d]: %s\n", LOG_DAEMON | prio,
+				 program_invocation_short_name, (int)getpid(), esc);
+
+		(void)!write(log_kmsg, buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	} else if (log_syslog) {
-		vsyslog(prio, fmt, ap);
+		syslog(prio, "%s", esc);
 	} else {
-		fprintf(stderr, "%s: ", program_invocation_short_name);
-		if (prio <= LOG_ERR)
-			fputs("error: ", stderr);
-		else if (prio == LOG_WARNING)
-			fputs("warning: ", stderr);
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
+		fprintf(stderr, "%s: %s%s\n", program_invocation_short_name,
+			prio <= LOG_ERR	      ? "error: "
+			: prio == LOG_WARNING ? "warning: "
+					      : "",
+			esc);
 	}
-	va_end(ap);
 	errno = saved;
 	return -abs(err);
 }

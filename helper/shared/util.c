@@ -35,26 +35,25 @@ static bool all_xdigit(const char *s, size_t n)
 
 int pci_addr_normalize(const char *s, char ret[static PCI_ADDR_MAX])
 {
-	size_t n = strlen(s);
-	char buf[PCI_ADDR_MAX];
+	size_t n = strlen(s), dl = n >= 7 ? n - 7 : 0; /* domain digits and its ':' */
+	const char *b = s + dl;			       /* bb:dd.f */
+	unsigned long domain = 0;
 
-	if (n == 7) { /* bb:dd.f */
-		if (snprintf(buf, sizeof(buf), "0000:%s", s) != 12)
-			return -EINVAL;
-	} else if (n == 12) {
-		memcpy(buf, s, 13);
-	} else {
+	if (n < 7 || (dl > 0 && (dl < 5 || dl > 9 || s[dl - 1] != ':' || !all_xdigit(s, dl - 1))))
 		return -EINVAL;
-	}
-	if (!all_xdigit(buf, 4) || buf[4] != ':' || !all_xdigit(buf + 5, 2) || buf[7] != ':' ||
-	    !all_xdigit(buf + 8, 2) || buf[10] != '.' || buf[11] < '0' || buf[11] > '7')
+	if (!all_xdigit(b, 2) || b[2] != ':' || !all_xdigit(b + 3, 2) || b[5] != '.' ||
+	    b[6] < '0' || b[6] > '7')
 		return -EINVAL;
 	/* Device numbers stop at 0x1f. */
-	if (strtoul((char[]){ buf[8], buf[9], 0 }, NULL, 16) > 0x1f)
+	if (strtoul((char[]){ b[3], b[4], 0 }, NULL, 16) > 0x1f)
 		return -EINVAL;
-	for (size_t i = 0; i < 12; i++)
-		buf[i] = tolower((unsigned char)buf[i]);
-	memcpy(ret, buf, PCI_ADDR_MAX);
+	if (dl > 0)
+		domain = strtoul(s, NULL, 16);
+	if (domain > 0xffffffffUL)
+		return -EINVAL;
+	snprintf(ret, PCI_ADDR_MAX, "%04lx:%c%c:%c%c.%c", domain, tolower((unsigned char)b[0]),
+		 tolower((unsigned char)b[1]), tolower((unsigned char)b[3]),
+		 tolower((unsigned char)b[4]), b[6]);
 	return 0;
 }
 

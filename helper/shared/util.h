@@ -7,13 +7,14 @@
 
 #include "macro.h"
 
-#define PCI_ADDR_MAX sizeof("0000:00:00.0")
+/* Domains past 0xffff exist (Intel VMD: 10000:00:02.0); the kernel prints at least 4 digits. */
+#define PCI_ADDR_MAX sizeof("ffffffff:00:00.0")
 #define MAC_STR_MAX  sizeof("00:00:00:00:00:00")
 /* The kernel's MODULE_NAME_LEN is 64 - sizeof(unsigned long). */
 #define MODULE_NAME_MAX 56
 
 int parse_unsigned(const char *s, unsigned max, unsigned *ret);
-/* "05:00.0" or "0000:05:00.0" (hex, any case) -> "0000:05:00.0". */
+/* "05:00.0", "0000:05:00.0" or "10000:05:00.0" (hex, any case) -> as the kernel names it. */
 int pci_addr_normalize(const char *s, char ret[static PCI_ADDR_MAX]);
 bool module_name_valid(const char *s);
 bool ifname_valid(const char *s);

@@ -34,7 +34,7 @@ for mode in 0664 0646; do
 	before=$(snapshot)
 	run_vio -P "$POL" pf $PF
 	expect_rc "mode $mode" 2
-	expect_err "mode $mode" "$POL/50-nvme.conf: writable by others than root (owner uid 0, mode $mode); refusing it"
+	expect_err "mode $mode" "$POL/50-nvme.conf: writable by group or others (mode $mode); refusing it"
 	expect_unchanged "mode $mode" "$before"
 	tb_cleanup
 done
@@ -50,7 +50,7 @@ expect_err "10 MB file" "$POL/50-huge.conf: 10485797 bytes, more than the 104857
 expect_unchanged "10 MB file" "$before"
 tb_cleanup
 
-# 10,000 VF sections (the PF has 4 VFs): rejected by the first section past vfs, quickly.
+# 10,000 VF sections: refused before libconfig, whose parse grows with the square of them.
 setup
 {
 	printf 'pf = { name = "01:00.0"; vfs = 4; };\n'
@@ -59,7 +59,7 @@ setup
 before=$(snapshot)
 run_vio -P "$POL" pf $PF
 expect_rc "10000 sections" 2
-expect_err "10000 sections" "$POL/50-many.conf:6: 'vf4': VF index 4 is not below vfs = 4"
+expect_err "10000 sections" "$POL/50-many.conf:4097: more than 4096 groups; a policy needs at most one section per VF"
 expect_unchanged "10000 sections" "$before"
 tb_cleanup
 

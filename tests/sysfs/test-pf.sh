@@ -177,7 +177,7 @@ before=$(snapshot)
 run_vio -P "$POL" pf $PF
 expect_rc "broken first" 2
 expect_err "broken first" "$POL/10-broken.conf:1: syntax error"
-expect_err "broken first" "$POL/20-good.conf matches, but $POL/10-broken.conf comes before it and cannot be read"
+expect_err "broken first" "$POL/20-good.conf matches, but $POL/10-broken.conf comes before it and was refused (see its error)"
 expect_unchanged "broken first" "$before"
 mv "$POL/10-broken.conf" "$POL/30-broken.conf"
 run_vio -P "$POL" pf $PF
