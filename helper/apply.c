@@ -237,6 +237,7 @@ static int vf_bind(struct pcidev *vf, const char *where, const struct apply_opts
 		   const struct pf_plan_config *pc, const char *want, bool native)
 {
 	_cleanup_free_ char *cur = NULL, *name = NULL, *override = NULL;
+	bool was_bound;
 	int r;
 
 	r = pcidev_driver(vf, &cur);
@@ -310,11 +311,20 @@ static int vf_bind(struct pcidev *vf, const char *where, const struct apply_opts
 		return EXIT_DEVICE;
 
 	r = pcidev_probe(vf);
+	was_bound = cur != NULL;
 	free(cur);
 	cur = NULL;
 	if (pcidev_driver(vf, &cur) < 0 || !cur || !streq(cur, name)) {
 		unsigned group;
 
+		/* Nothing half done: driver_override back as it was (and the driver it had, if
+		 * the kernel's matching gives it back). */
+		if (!streq(override, name)) {
+			(void)pcidev_write(vf, "driver_override",
+					   streq(override, "(null)") ? "\n" : override);
+			if (was_bound && !cur)
+				(void)pcidev_probe(vf);
+		}
 		/* vfio-pci refuses devices outside an IOMMU group: the IOMMU is off. */
 		if (streq(name, "vfio-pci") && pcidev_iommu_group(vf, &group) < 0)
 			log_error(

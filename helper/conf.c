@@ -42,7 +42,7 @@ static const char *type_name(int t)
 	switch (t) {
 	case CONFIG_TYPE_INT:
 	case CONFIG_TYPE_INT64:
-		return "a number";
+		return "an integer";
 	case CONFIG_TYPE_FLOAT:
 		return "a decimal number";
 	case CONFIG_TYPE_STRING:
@@ -72,7 +72,7 @@ static bool get_uint(struct policy *p, const config_setting_t *s, unsigned lo, u
 {
 	long long v;
 
-	if (!want_type(p, s, CONFIG_TYPE_INT, "a number"))
+	if (!want_type(p, s, CONFIG_TYPE_INT, "an integer"))
 		return false;
 	v = config_setting_get_int64(s);
 	if (v < lo || v > hi) {
@@ -193,7 +193,8 @@ static void parse_pf(struct policy *p, const config_setting_t *g)
 				v = config_setting_get_string(s);
 				if (!streq(v, "max")) {
 					conf_error(p, line,
-						   "vfs = \"%s\": must be a number or \"max\"", v);
+						   "vfs = \"%s\": must be an integer or \"max\"",
+						   v);
 					continue;
 				}
 				p->vfs_max = true;
@@ -203,7 +204,7 @@ static void parse_pf(struct policy *p, const config_setting_t *g)
 					continue;
 				p->vfs = u;
 			} else {
-				conf_error(p, line, "'vfs' must be a number or \"max\", not %s",
+				conf_error(p, line, "'vfs' must be an integer or \"max\", not %s",
 					   type_name(config_setting_type(s)));
 				continue;
 			}
@@ -240,8 +241,9 @@ static void parse_pf(struct policy *p, const config_setting_t *g)
 	if (n_match == 0)
 		conf_error(p, p->pf_line,
 			   "'pf' needs one of name, id or mac to say which PF it is for");
-	if (!(p->set & (1u << PF_KEY_VFS)))
-		conf_error(p, p->pf_line, "'pf' needs 'vfs' (a number or \"max\")");
+	/* Not when 'vfs' is there with a bad value: that has its own error. */
+	if (!(p->set & (1u << PF_KEY_VFS)) && !config_setting_get_member(g, "vfs"))
+		conf_error(p, p->pf_line, "'pf' needs 'vfs' (an integer or \"max\")");
 }
 
 static void parse_vf(struct policy *p, const config_setting_t *g, const char *section,

@@ -12,6 +12,12 @@
  *                             slow driver: on a real kernel the VFs and their uevents
  *                             exist while the write is still running)
  *   open SUFFIX * ERRNO       an open() of a path ending in SUFFIX fails with ERRNO
+ *   write SUFFIX * KERNEL     what the kernel does on that write, where umockdev only stores:
+ *                             drivers_probe binds the device to its driver_override (vfio-pci
+ *                             only with an IOMMU group), DRIVER/unbind unbinds it
+ *   read SUFFIX * SHORT       reads of such a file return half of it, then end of file (a
+ *                             file that shrank while it was read)
+ *   dlopen NAME * MISSING     dlopen(NAME) fails as if the library were not installed
  * The paths are those the process sees after umockdev's redirection (readlink of the fd).
  */
 #ifndef _GNU_SOURCE
@@ -94,6 +100,74 @@ static int errno_of(const char *action)
 	return EIO;
 }
 
+/* bus is .../sys/bus/pci; dev the device's address. */
+static void kernel_bind(const char *bus, const char *dev)
+{
+	char p[PATH_MAX], real_dev[PATH_MAX], drv[256] = "", link[PATH_MAX];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/devices/%s", bus, dev);
+	if (!realpath(p, real_dev))
+		return;
+	snprintf(p, sizeof(p), "%s/driver_override", real_dev);
+	f = fopen(p, "re");
+	if (!f)
+		return;
+	if (!fgets(drv, sizeof(drv), f))
+		drv[0] = '\0';
+	fclose(f);
+	drv[strcspn(drv, "\n")] = '\0';
+	if (!drv[0] || !strcmp(drv, "(null)"))
+		return; /* the kernel's own matching: not emulated */
+	snprintf(p, sizeof(p), "%s/driver", real_dev);
+	if (access(p, F_OK) == 0)
+		return; /* bound already */
+	snprintf(link, sizeof(link), "%s/drivers/%s", bus, drv);
+	if (access(link, F_OK) < 0)
+		return; /* no such driver registered */
+	snprintf(link, sizeof(link), "%s/iommu_group", real_dev);
+	if (!strcmp(drv, "vfio-pci") && access(link, F_OK) < 0)
+		return; /* vfio-pci refuses a device without an IOMMU group */
+	snprintf(link, sizeof(link), "../../../bus/pci/drivers/%s", drv);
+	(void)!symlink(link, p);
+}
+
+static void kernel_write(const char *path, const char *data, size_t len)
+{
+	char value[64], bus[PATH_MAX], p[PATH_MAX], real_dev[PATH_MAX];
+	const char *s;
+	size_t n = len < sizeof(value) - 1 ? len : sizeof(value) - 1;
+
+	memcpy(value, data, n);
+	value[n] = '\0';
+	value[strcspn(value, "\n")] = '\0';
+	if (strstr(path, "/driver_override")) {
+		/* Writing a newline clears it; the kernel then shows "(null)". */
+		if (!value[0]) {
+			FILE *f = fopen(path, "we");
+
+			if (f) {
+				fputs("(null)\n", f);
+				fclose(f);
+			}
+		}
+		return;
+	}
+	s = strstr(path, "/bus/pci/");
+	if (!s)
+		return;
+	snprintf(bus, sizeof(bus), "%.*s/bus/pci", (int)(s - path), path);
+	if (strstr(path, "/drivers_probe")) {
+		kernel_bind(bus, value);
+	} else if (strstr(path, "/unbind")) {
+		snprintf(p, sizeof(p), "%s/devices/%s", bus, value);
+		if (realpath(p, real_dev)) {
+			snprintf(p, sizeof(p), "%s/driver", real_dev);
+			(void)unlink(p);
+		}
+	}
+}
+
 ssize_t write(int fd, const void *data, size_t len)
 {
 	static ssize_t (*real)(int, const void *, size_t);
@@ -111,6 +185,13 @@ ssize_t write(int fd, const void *data, size_t len)
 	if (!has_write_rule(path))
 		return real(fd, data, len);
 	action = rule_for("write", path, data, len, buf, sizeof(buf));
+	if (action && !strncmp(action, "KERNEL", 6)) {
+		(void)!ftruncate(fd, 0); /* a store replaces the value (O_TRUNC was left out) */
+		k = real(fd, data, len);
+		if (k >= 0)
+			kernel_write(path, data, len);
+		return k;
+	}
 	if (action && action[0] == '+') {
 		k = real(fd, data, len);
 		sleep((unsigned)atoi(action + 1));
@@ -144,6 +225,44 @@ static int open_fault(const char *path)
 		return 0;
 	errno = errno_of(action);
 	return -1;
+}
+
+ssize_t read(int fd, void *buf, size_t len)
+{
+	static ssize_t (*real)(int, void *, size_t);
+	static bool done;
+	char link[64], path[PATH_MAX], rules[4096];
+	ssize_t k;
+
+	if (!real)
+		real = (ssize_t(*)(int, void *, size_t))dlsym(RTLD_NEXT, "read");
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	k = readlink(link, path, sizeof(path) - 1);
+	if (k <= 0)
+		return real(fd, buf, len);
+	path[k] = '\0';
+	if (!rule_for("read", path, "", 0, rules, sizeof(rules)))
+		return real(fd, buf, len);
+	if (done)
+		return 0;
+	done = true;
+	k = real(fd, buf, len);
+	return k > 1 ? k / 2 : k;
+}
+
+void *dlopen(const char *name, int flags)
+{
+	static void *(*real)(const char *, int);
+	char rules[4096], missing[PATH_MAX];
+
+	if (!real)
+		real = (void *(*)(const char *, int))dlsym(RTLD_NEXT, "dlopen");
+	if (name && rule_for("dlopen", name, "", 0, rules, sizeof(rules))) {
+		/* The real loader's own error text, for a name that cannot exist. */
+		snprintf(missing, sizeof(missing), "%s.vio-test-missing", name);
+		return real(missing, flags);
+	}
+	return real(name, flags);
 }
 
 int open(const char *path, int flags, ...)

@@ -13,9 +13,11 @@ VIO=${VIO:-$PWD/vio}
 VALGRIND=${VALGRIND:-}
 AS_USER=
 PRELOAD=${UMOCKDEV_PRELOAD:-libumockdev-preload.so.0}
-# FAULT="write sriov_numvfs 4 EBUSY": rules for the fault shim (tests/fault/fault.c).
+# FAULT="write sriov_numvfs 4 EBUSY": rules for the fault shim (tests/fault/fault.c), which is
+# always loaded: it also does what the kernel would on drivers_probe and unbind writes.
 FAULT_SO=${FAULT_SO:-$PWD/tests/fault/libvio-fault.so}
 FAULT=
+KERNEL_EMU="write /bus/pci/drivers_probe * KERNEL;write /unbind * KERNEL;write /driver_override * KERNEL"
 # An ASan build needs its runtime loaded before any other preload (as kmod's tests do).
 asan=$(ldd "$VIO" 2>/dev/null | awk '/libasan/ {print $3}')
 ASAN_PRELOAD=${asan:+$asan:}
@@ -155,8 +157,8 @@ policy() {
 run_vio() {
 	RC=0
 	# shellcheck disable=SC2086 # AS_USER and VALGRIND are command prefixes: split on purpose
-	UMOCKDEV_DIR=$TB LD_PRELOAD="$ASAN_PRELOAD${FAULT:+$FAULT_SO:}$PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}" \
-		VIO_FAULT="${FAULT:-}" VIO_LOG_TARGET=stderr VIO_RUNTIME_DIR="$TB/run" \
+	UMOCKDEV_DIR=$TB LD_PRELOAD="$ASAN_PRELOAD$FAULT_SO:$PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}" \
+		VIO_FAULT="${FAULT:+$FAULT;}$KERNEL_EMU" VIO_LOG_TARGET=stderr VIO_RUNTIME_DIR="$TB/run" \
 		$AS_USER $VALGRIND "$VIO" "$@" >"$OUT" 2>"$ERR" || RC=$?
 }
 

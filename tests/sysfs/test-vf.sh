@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# vio vf: the VF event, against fake sysfs trees. umockdev cannot bind a driver, so a
-# successful bind is proven in the real-kernel tier; here we assert what vio wrote.
+# vio vf: the VF event, against fake sysfs trees. umockdev only stores what is written; the
+# fault shim (lib.sh) binds on drivers_probe as the kernel would: to driver_override, if that
+# driver is registered (vfio-pci only with an IOMMU group). The real bind is proven in the
+# real-kernel tier.
 . "$(dirname "$0")/lib.sh"
 
 PF=0000:01:00.0
@@ -30,10 +32,38 @@ else
 	fail "driver: drivers_probe got $VF0" "got '$(cat "$TB/sys/bus/pci/drivers_probe")'"
 fi
 expect_err "driver" "$VF0: driver_override none -> pci-stub"
-# umockdev does not bind: vio must notice and say so.
-expect_rc "driver, bind not taken" 3
-expect_err "driver, bind not taken" "0000:01:00.0 vf 0 (0000:01:00.1): binding to pci-stub failed (the driver refused it; driver now none); see the kernel log"
+expect_rc "driver" 0
+expect_err "driver" "0000:01:00.0 vf 0 (0000:01:00.1): bound to pci-stub"
 tb_cleanup
+
+# --- a driver that does not take the VF: said, and driver_override back as it was
+setup
+tb_driver pci-stub
+policy 50-nvme.conf <<'EOF'
+pf = { name = "01:00.0"; vfs = 2; };
+vf0 = { driver = "pci-stub"; };
+EOF
+FAULT="write /bus/pci/drivers_probe * +0" run_vio -P "$POL" vf $VF0
+expect_rc "bind not taken" 3
+expect_err "bind not taken" "0000:01:00.0 vf 0 (0000:01:00.1): binding to pci-stub failed (the driver refused it; driver now none); see the kernel log"
+expect_attr "bind not taken: nothing half done" $VF0 driver_override "(null)"
+tb_cleanup
+
+# --- driver_override or drivers_probe cannot be written: said, nothing half done
+for f in "write /driver_override pci-stub EINVAL" "write /bus/pci/drivers_probe * ENODEV"; do
+	setup
+	tb_driver pci-stub
+	printf 'pf = { name = "01:00.0"; vfs = 2; };\nvf0 = { driver = "pci-stub"; };\n' | policy 50-nvme.conf
+	FAULT=$f run_vio -P "$POL" vf $VF0
+	expect_rc "$f" 3
+	case $f in
+	*driver_override*) expect_err "$f" "$VF0: cannot set driver_override none -> pci-stub: Invalid argument" ;;
+	*) expect_err "$f" "0000:01:00.0 vf 0 (0000:01:00.1): binding to pci-stub failed: No such device; see the kernel log" ;;
+	esac
+	expect_attr "$f: nothing half done" $VF0 driver_override "(null)"
+	if [ -e "$(devdir $VF0)/driver" ]; then fail "$f: not bound"; else pass "$f: not bound"; fi
+	tb_cleanup
+done
 
 # --- a module name where the driver name differs (vfio_pci registers vfio-pci)
 setup
@@ -43,9 +73,16 @@ pf = { name = "01:00.0"; vfs = 2; };
 vf = { driver = "vfio_pci"; };
 EOF
 run_vio -P "$POL" vf $VF1
-expect_attr "module name" $VF1 driver_override vfio-pci
+expect_err "module name" "$VF1: driver_override none -> vfio-pci"
 # (the test bed has no IOMMU groups, as a host with the IOMMU off)
 expect_err "no IOMMU" "0000:01:00.0 vf 1 (0000:01:00.2): binding to vfio-pci failed: the VF has no IOMMU group; is the IOMMU on"
+expect_attr "no IOMMU: driver_override back" $VF1 driver_override "(null)"
+mkdir -p "$TB/sys/kernel/iommu_groups/5"
+ln -s ../../../kernel/iommu_groups/5 "$(devdir $VF1)/iommu_group"
+run_vio -P "$POL" vf $VF1
+expect_rc "module name, IOMMU on" 0
+expect_attr "module name, IOMMU on" $VF1 driver_override vfio-pci
+expect_err "module name, IOMMU on" "0000:01:00.0 vf 1 (0000:01:00.2): bound to vfio-pci"
 tb_cleanup
 
 # --- already bound as the policy says: not one write
