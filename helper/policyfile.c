@@ -243,7 +243,7 @@ int policy_dirs_collect(const char *const *dirs, bool given, struct policy_entry
 	for (unsigned d = 0; dirs[d]; d++) {
 		r = collect_dir(dirs[d], d, &e, &n, &alloc);
 		if (r == -ENOENT && given)
-			r = log_error_errno(r, "%s: no such policy directory", dirs[d]);
+			r = log_error_errno(ENOTDIR, "%s: no such policy directory", dirs[d]);
 		if (r < 0 && r != -ENOENT) {
 			policy_entries_free(e, n);
 			return r;
