@@ -67,6 +67,16 @@ tests/fault/libvio-fault.so: tests/fault/fault.c
 check: .deps-check vio $(UNIT_TESTS) tests/fault/libvio-fault.so
 	@tests/run.sh $(UNIT_TESTS)
 
+# The policy loader under libFuzzer, ASan and UBSan (clang). CI runs it for a minute.
+FUZZ_TIME ?= 600
+FUZZ_SRC  := tests/fuzz/fuzz-policy.c helper/conf.c helper/policyfile.c helper/policy.c $(SHARED_SRC)
+tests/fuzz/fuzz-policy: $(FUZZ_SRC) $(HDR)
+	clang $(filter-out -O2 -Werror,$(CFLAGS)) -O1 -g -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -o $@ $(FUZZ_SRC) $(shell $(PKG_CONFIG) --libs libconfig)
+
+fuzz: .deps-check tests/fuzz/fuzz-policy
+	@tests/fuzz/run.sh $(FUZZ_TIME)
+
 # The real-kernel tier: a QEMU guest with Debian's kernel and our installed files.
 check-vm: vio
 	@tests/vm/run.sh
@@ -96,6 +106,6 @@ install: vio
 	done
 
 clean:
-	rm -f vio $(OBJ) $(UNIT_TESTS) tests/fault/libvio-fault.so $(patsubst %,%.o,$(UNIT_TESTS)) .deps-build .deps-check
+	rm -f vio $(OBJ) $(UNIT_TESTS) tests/fault/libvio-fault.so tests/fuzz/fuzz-policy $(patsubst %,%.o,$(UNIT_TESTS)) .deps-build .deps-check
 
-.PHONY: all check check-vm demo bench install clean
+.PHONY: all check check-vm demo bench fuzz install clean

@@ -191,6 +191,20 @@ expect_rc "mac: permanent address" 0
 expect_err "mac: says its key" "0000:05:00.0 vf 1: key: machine-id and the permanent MAC 02:aa:bb:cc:dd:ee of enp5s0"
 tb_cleanup
 
+# --- an ifindex from sysfs that now names another interface (here the host's lo) is not used
+tb_new
+tb_pf 0000:05:00.0 8086 1572 0x020000 8 i40e 1 0
+tb_netdev 0000:05:00.0 enp5s0 0x1003
+echo 1 >"$(devdir 0000:05:00.0)/net/enp5s0/ifindex"
+VF_DEVICE=154c tb_vf 0000:05:00.0 0 0000:05:02.0
+printf 'pf = { name = "05:00.0"; vfs = 1; };\nvf0 = { vlan = 5; };\n' | policy 50-nic.conf
+before=$(snapshot)
+run_vio -P "$POL" vf 0000:05:02.0
+expect_rc "ifindex reused" 3
+expect_err "ifindex reused" "0000:05:00.0: ifindex 1 no longer names enp5s0; not using it"
+expect_unchanged "ifindex reused" "$before"
+tb_cleanup
+
 # --- libraries that cannot be loaded are named
 setup
 run_vio -P "$POL" pf $PF >/dev/null

@@ -69,14 +69,16 @@ PRODUCTION_ARGS=(-device intel-iommu -device pcie-root-port,id=rp0,bus=pcie.0,ch
 IGB_ARGS=(-device intel-iommu -device pcie-root-port,id=rp0,bus=pcie.0,chassis=1 -device igb,bus=rp0)
 # The host's half of igb-hotplug: each "VIO-QMP-REQ N add|del" line of the guest, in turn.
 igb_hotplug_hook() { # QMP_SOCKET SERIAL_LOG
-	local n=0 _ req
+	local n=0 _ req id
 	for _ in $(seq 1 3000); do
 		while [ "$n" -lt "$(grep -c '^VIO-QMP-REQ' "$2" 2>/dev/null)" ]; do
 			n=$((n + 1))
 			req=$(grep '^VIO-QMP-REQ' "$2" | sed -n "${n}p" | tr -d '\r')
+			# A new id each round: QEMU may not have let go of the last one yet.
+			id=nic$(echo "$req" | cut -d' ' -f2)
 			case $req in
-			*add) qmp "$1" '{"execute":"device_add","arguments":{"driver":"igb","id":"nic0","bus":"rp1"}}' ;;
-			*del) qmp "$1" '{"execute":"device_del","arguments":{"id":"nic0"}}' ;;
+			*add) qmp "$1" "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"igb\",\"id\":\"$id\",\"bus\":\"rp1\"}}" ;;
+			*del) qmp "$1" "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"$id\"}}" ;;
 			esac >>"$OUTDIR/igb-hotplug.qmp.log" 2>&1
 		done
 		grep -q '^=== VIO-DONE' "$2" 2>/dev/null && return

@@ -13,6 +13,9 @@ vf0 = { mac = "52:54:00:00:20:00"; vlan = 200; };
 vf2 = { driver = "vfio-pci"; };
 POLICY
 modprobe vfio-pci
+# For round 0, before udevd starts: its own module loading reads modprobe.d only then.
+mkdir -p /etc/modprobe.d
+echo "blacklist igbvf" >/etc/modprobe.d/vio-lab.conf
 start_udevd
 check "H igb absent at boot" "" "$(pf_of 0x8086:0x10c9)"
 
@@ -31,7 +34,30 @@ configured() {
 		[ "$(drv "$(vf_addr "$PF" 2)")" = vfio-pci ] && [ "$(drv "$(vf_addr "$PF" 1)")" = igbvf ] &&
 		[ "$(drv "$(vf_addr "$PF" 0)")" = igbvf ]
 }
-gone() { [ -z "$(pf_of 0x8086:0x10c9)" ]; }
+# Gone for the guest, and for QEMU: the slot reports no adapter only once QEMU let go of it.
+gone() { [ -z "$(pf_of 0x8086:0x10c9)" ] && ! grep -qx 1 /sys/bus/pci/slots/*/adapter 2>/dev/null; }
+
+# Round 0: modprobe.d blacklists igbvf, the VFs' native driver (from the hwdb): vio respects
+# it as modprobe does for a driver found by alias, says so, and binds what the policy names.
+vf2_bound() {
+	PF=$(pf_of 0x8086:0x10c9)
+	[ -n "$PF" ] && [ "$(cat "/sys/bus/pci/devices/$PF/sriov_numvfs" 2>/dev/null)" = 3 ] &&
+		[ "$(drv "$(vf_addr "$PF" 2)")" = vfio-pci ]
+}
+mark_log
+echo "VIO-QMP-REQ 0 add"
+wait_for 90 vf2_bound
+settle 2
+check "H0 blacklisted native driver: vf2 (vfio-pci, named) bound" vfio-pci "$(drv "$(vf_addr "$PF" 2)")"
+check "H0 ...vf0 left unbound" none "$(drv "$(vf_addr "$PF" 0)")"
+check_log "H0 ...and vio says why" "vf 0 \\($(vf_addr "$PF" 0)\\): not loading igbvf, the VF's native driver: modprobe.d blacklists it"
+check "H0 igbvf not loaded" "" "$(grep '^igbvf ' /proc/modules)"
+
+rm /etc/modprobe.d/vio-lab.conf
+udevadm control --exit
+/lib/systemd/systemd-udevd --daemon --resolve-names=never
+echo "VIO-QMP-REQ 0 del"
+wait_for 60 gone
 
 for round in 1 2 3; do
 	mark_log
