@@ -55,7 +55,7 @@ static enum pf_kind kind_from_class(unsigned class)
 int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret)
 {
 	struct pf_facts f = {};
-	_cleanup_free_ char *kind = NULL, *unsupported = NULL, *link = NULL;
+	struct pcidev_hwdb hw;
 	unsigned class;
 	int r;
 
@@ -83,17 +83,40 @@ int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret)
 	    pcidev_read_hex(pf, "class", &class) < 0)
 		return log_error_errno(EBADMSG, "%s: cannot read vendor, device and class", f.addr);
 
-	if (pcidev_hwdb(pf, "VIO_KIND", &kind) >= 0 && pf_kind_from_string(kind) >= 0) {
-		f.kind_default = pf_kind_from_string(kind);
+	if (pcidev_hwdb(pf, &hw) < 0)
+		hw = (struct pcidev_hwdb){};
+	if (pf_kind_from_string(hw.kind) >= 0) {
+		f.kind_default = pf_kind_from_string(hw.kind);
 		f.kind_source = "hwdb";
 	} else {
 		f.kind_default = kind_from_class(class);
 		f.kind_source = "PCI class";
 	}
-	if (pcidev_hwdb(pf, "VIO_UNSUPPORTED", &unsupported) >= 0)
-		snprintf(f.unsupported, sizeof(f.unsupported), "%s", unsupported);
-	if (pcidev_hwdb(pf, "VIO_PF_LINK", &link) >= 0)
-		f.link_up_default = streq(link, "up");
+	snprintf(f.unsupported, sizeof(f.unsupported), "%s", hw.unsupported);
+	f.link_up_default = streq(hw.pf_link, "up");
+	if (module_name_valid(hw.vf_driver))
+		snprintf(f.vf_driver, sizeof(f.vf_driver), "%s", hw.vf_driver);
+	*ret = f;
+	return 0;
+}
+
+int pf_filter_read(struct pcidev *pf, struct policy_filter *ret)
+{
+	_cleanup_free_ char *type = NULL, *addr = NULL;
+	struct policy_filter f = {};
+	unsigned ven = 0, dev = 0;
+
+	snprintf(f.addr, sizeof(f.addr), "%s", pcidev_addr(pf));
+	if (pcidev_read_hex(pf, "vendor", &ven) >= 0 && pcidev_read_hex(pf, "device", &dev) >= 0)
+		snprintf(f.id, sizeof(f.id), "%04x:%04x", ven, dev);
+	if (pcidev_netdev(pf, f.ifname) < 0)
+		f.ifname[0] = '\0';
+	/* addr_assign_type 0: the address is the permanent one; else only netlink knows it. */
+	if (f.ifname[0] && netdev_read(f.ifname, "addr_assign_type", &type) >= 0 &&
+	    streq(type, "0") && netdev_read(f.ifname, "address", &addr) >= 0)
+		snprintf(f.mac, sizeof(f.mac), "%s", addr);
+	else
+		f.mac_unknown = f.ifname[0];
 	*ret = f;
 	return 0;
 }
@@ -204,8 +227,9 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o,
 	return EXIT_OK;
 }
 
-int vf_wanted_driver(struct pcidev *pf, struct pcidev *vf, const struct pf_plan_config *pc,
-		     const struct vf_config *vc, char **ret, const char **ret_source)
+int vf_wanted_driver(const struct pf_facts *facts, struct pcidev *vf,
+		     const struct pf_plan_config *pc, const struct vf_config *vc, char **ret,
+		     const char **ret_source)
 {
 	_cleanup_free_ char *modalias = NULL;
 	int r;
@@ -222,10 +246,10 @@ int vf_wanted_driver(struct pcidev *pf, struct pcidev *vf, const struct pf_plan_
 	}
 	/* Autoprobe is off, so nothing binds the VF unless we do: its native driver. */
 	*ret_source = "native driver, hwdb VIO_VF_DRIVER";
-	if (pcidev_hwdb(pf, "VIO_VF_DRIVER", ret) >= 0 && module_name_valid(*ret))
-		return 0;
-	free(*ret);
-	*ret = NULL;
+	if (facts->vf_driver[0]) {
+		*ret = strdup(facts->vf_driver);
+		return *ret ? 0 : -ENOMEM;
+	}
 	*ret_source = "native driver, from the VF's modalias";
 	r = pcidev_read(vf, "modalias", &modalias);
 	if (r < 0)
@@ -343,9 +367,8 @@ static int vf_bind(struct pcidev *vf, const char *where, const struct apply_opts
 	return EXIT_OK;
 }
 
-static int apply_vf_index(struct pcidev *pf, struct pcidev *vf, unsigned index,
-			  const struct apply_opts *o, const struct pf_plan_config *pc,
-			  const struct pf_facts *facts)
+static int apply_vf_index(struct pcidev *vf, unsigned index, const struct apply_opts *o,
+			  const struct pf_plan_config *pc, const struct pf_facts *facts)
 {
 	_cleanup_free_ char *want = NULL;
 	struct vf_config vc;
@@ -398,7 +421,7 @@ static int apply_vf_index(struct pcidev *pf, struct pcidev *vf, unsigned index,
 			       EXIT_POLICY;
 		return EXIT_OK;
 	}
-	r = vf_wanted_driver(pf, vf, pc, &vc, &want, &(const char *){ NULL });
+	r = vf_wanted_driver(facts, vf, pc, &vc, &want, &(const char *){ NULL });
 	if (r < 0)
 		return log_error("%s: cannot find the VF's native driver: %s", where,
 				 modload_strerror(r)),
@@ -460,7 +483,7 @@ int apply_vf(struct pcidev *vf, const struct apply_opts *o)
 	ex = pf_config(pf, o, &facts, &pc);
 	if (ex != EXIT_OK || !pc.policy)
 		return ex;
-	return apply_vf_index(pf, vf, index, o, &pc, &facts);
+	return apply_vf_index(vf, index, o, &pc, &facts);
 }
 
 /* Finds the PF's policy once; EXIT_OK with ret->policy NULL when none applies. */
@@ -510,7 +533,7 @@ int apply_configured(struct pcidev *pf, const struct apply_opts *o, const struct
 		_cleanup_(pcidev_unrefp) struct pcidev *vf = NULL;
 
 		if (!pcidev_is_pci(pf)) {
-			ex = exit_worst(ex, apply_vf_index(pf, NULL, i, o, pc, facts));
+			ex = exit_worst(ex, apply_vf_index(NULL, i, o, pc, facts));
 			continue;
 		}
 		if (pcidev_virtfn(pf, i, &vf) < 0) {
@@ -518,7 +541,7 @@ int apply_configured(struct pcidev *pf, const struct apply_opts *o, const struct
 			ex = exit_worst(ex, EXIT_DEVICE);
 			continue;
 		}
-		ex = exit_worst(ex, apply_vf_index(pf, vf, i, o, pc, facts));
+		ex = exit_worst(ex, apply_vf_index(vf, i, o, pc, facts));
 	}
 	return ex;
 }

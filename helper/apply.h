@@ -25,6 +25,8 @@ struct apply_opts {
 
 int exit_worst(int a, int b);
 
+/* What an event knows of its PF before it reads the policy (struct policy_filter). */
+int pf_filter_read(struct pcidev *pf, struct policy_filter *ret);
 /* Reads what a policy is matched and checked against. Logs, naming the device. */
 int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret);
 
@@ -32,8 +34,9 @@ int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret);
 int pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
 	      struct pf_plan_config *ret);
 /* The driver a VF should be bound to (NULL: the kernel's choice stands), and why. */
-int vf_wanted_driver(struct pcidev *pf, struct pcidev *vf, const struct pf_plan_config *pc,
-		     const struct vf_config *vc, char **ret, const char **ret_source);
+int vf_wanted_driver(const struct pf_facts *facts, struct pcidev *vf,
+		     const struct pf_plan_config *pc, const struct vf_config *vc, char **ret,
+		     const char **ret_source);
 
 /* Each of these holds the PF's lock (lock.h) while it runs. */
 /* The PF event: autoprobe and sriov_numvfs. Returns an EXIT_* code; logs once per problem. */

@@ -138,7 +138,7 @@ static void explain_vf(struct pcidev *pf, const struct pf_plan_config *pc,
 	if (vc.set & (1u << VF_KEY_DRIVER))
 		printf("  %-12s %-18s %s:%u (%s)\n", "driver", vc.driver, pc->policy->path,
 		       vc.line[VF_KEY_DRIVER], vc.origin[VF_KEY_DRIVER]);
-	else if (vf && vf_wanted_driver(pf, vf, pc, &vc, &drv, &why) >= 0)
+	else if (vf && vf_wanted_driver(facts, vf, pc, &vc, &drv, &why) >= 0)
 		printf("  %-12s %-18s %s\n", "driver", drv ?: "-", why);
 	else
 		printf("  %-12s %-18s %s\n", "driver", "-",

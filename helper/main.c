@@ -125,9 +125,10 @@ static int open_device(const char *arg, bool user, struct pcidev **ret)
 	return r;
 }
 
-static int load_policy(struct policy_set *ret)
+static int load_policy(const struct policy_filter *filter, struct policy_set *ret)
 {
-	int r = policy_set_load(arg_n_dirs ? arg_dirs : policy_default_dirs, arg_n_dirs > 0, ret);
+	int r = policy_set_load(arg_n_dirs ? arg_dirs : policy_default_dirs, arg_n_dirs > 0, filter,
+				ret);
 
 	if (r == -ENOMEM)
 		return log_oom(), EXIT_USAGE;
@@ -148,12 +149,17 @@ static int apply_one(struct pcidev *pf, void *userdata)
 	return 0;
 }
 
-/* Each command gets its arguments (after its name) and, where it needs one, the policy. */
-static int event(char *argv[], const struct policy_set *set, bool is_pf)
+/* Each command gets its arguments (after its name) and, where it needs one, the policy. An
+ * event reads only the policy files that can be for its PF (struct policy_filter). */
+static int event(char *argv[], bool is_pf)
 {
-	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
+	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL, *pf = NULL;
 	struct plan plan = { .mode = arg_dry_run ? PLAN_DRY_RUN : PLAN_APPLY };
-	struct apply_opts o = { .plan = &plan, .policies = set, .event = getenv("SEQNUM") };
+	struct policy_set set = {};
+	struct apply_opts o = { .plan = &plan, .policies = &set, .event = getenv("SEQNUM") };
+	struct policy_filter filter;
+	unsigned index;
+	int ex;
 
 	/* Under udev a device can be gone by the time its event runs (VFs of a count change,
 	 * hot-unplug): nothing to do then, and nothing worth an error in the journal. */
@@ -164,17 +170,25 @@ static int event(char *argv[], const struct policy_set *set, bool is_pf)
 	}
 	if (!d && open_device(argv[0], false, &d) < 0)
 		return EXIT_DEVICE;
-	return is_pf ? apply_pf(d, &o) : apply_vf(d, &o);
+	/* A VF event's policy is its PF's; not a VF yet (no physfn): apply_vf says so. */
+	if (!is_pf && pcidev_physfn(d, &pf, &index) < 0)
+		pf = NULL;
+	pf_filter_read(pf ?: d, &filter);
+	ex = load_policy(&filter, &set);
+	if (ex == EXIT_OK)
+		ex = is_pf ? apply_pf(d, &o) : apply_vf(d, &o);
+	policy_set_done(&set);
+	return ex;
 }
 
-static int cmd_pf(int argc _unused_, char *argv[], const struct policy_set *set)
+static int cmd_pf(int argc _unused_, char *argv[], const struct policy_set *set _unused_)
 {
-	return event(argv, set, true);
+	return event(argv, true);
 }
 
-static int cmd_vf(int argc _unused_, char *argv[], const struct policy_set *set)
+static int cmd_vf(int argc _unused_, char *argv[], const struct policy_set *set _unused_)
 {
-	return event(argv, set, false);
+	return event(argv, false);
 }
 
 static int cmd_apply(int argc, char *argv[], const struct policy_set *set)
@@ -229,15 +243,14 @@ static int cmd_explain(int argc _unused_, char *argv[], const struct policy_set 
 static int modules_pf(struct pcidev *pf, void *userdata)
 {
 	const struct policy_set *set = userdata;
-	_cleanup_free_ char *drv = NULL;
 	const struct policy *p = NULL;
 	struct pf_facts facts;
 
 	if (!pcidev_is_pci(pf) || pf_facts_read(pf, false, &facts) < 0 ||
 	    policy_find(set, &facts, &p) < 0 || !p)
 		return 0;
-	if (pcidev_hwdb(pf, "VIO_VF_DRIVER", &drv) >= 0 && module_name_valid(drv))
-		printf("%s\n", drv);
+	if (facts.vf_driver[0])
+		printf("%s\n", facts.vf_driver);
 	return 0;
 }
 
@@ -313,8 +326,9 @@ static const struct cmd {
 	  cmd_mac },
 	{ "modules", "", "The kernel modules the policy needs, one per line (for initramfs tools).",
 	  0, 0, true, cmd_modules },
-	{ "pf", "DEVICE", "Handle a PF event (run by udev).", 1, 1, true, cmd_pf },
-	{ "vf", "DEVICE", "Handle a VF event (run by udev).", 1, 1, true, cmd_vf },
+	/* Events read the policy themselves: only the files that can be for their PF. */
+	{ "pf", "DEVICE", "Handle a PF event (run by udev).", 1, 1, false, cmd_pf },
+	{ "vf", "DEVICE", "Handle a VF event (run by udev).", 1, 1, false, cmd_vf },
 };
 
 static int run(const struct cmd *c, int argc, char *argv[])
@@ -333,7 +347,7 @@ static int run(const struct cmd *c, int argc, char *argv[])
 			  c->args[0] ? " " : "", c->args);
 		return EXIT_USAGE;
 	}
-	if (c->policy && (ex = load_policy(&set)) != EXIT_OK)
+	if (c->policy && (ex = load_policy(NULL, &set)) != EXIT_OK)
 		return ex;
 	ex = c->fn(argc, argv, &set);
 	netvf_forget();

@@ -102,10 +102,18 @@ int netvf_stable_mac(const struct pf_facts *pf, unsigned index, uint8_t ret[stat
 	if (pf->has_perm_mac) {
 		mac_format(pf->perm_mac, id);
 	} else if (pf->ifname[0]) {
-		/* Never the PCI address instead: the same VF would get another MAC whenever
-		 * the permanent one can be read again. */
-		if (netvf_perm_mac(pf->ifname, perm) < 0)
-			return -ENODATA;
+		r = netvf_perm_mac(pf->ifname, perm);
+		if (r == -ENODATA) {
+			/* The driver reports none (netdevsim): that answer is the same every boot.
+			 */
+			snprintf(key, NETVF_KEY_MAX, "address %s (%s has no permanent MAC)",
+				 pf->addr, pf->ifname);
+			return mac_stable(machine_id, pf->addr, index, ret);
+		}
+		/* Never the PCI address when the MAC could not be read: the same VF would get
+		 * another MAC whenever the permanent one can be read again. */
+		if (r < 0)
+			return -ENOLINK;
 		mac_format(perm, id);
 	} else {
 		snprintf(key, NETVF_KEY_MAX, "PCI address %s (the PF has no interface)", pf->addr);
@@ -117,8 +125,8 @@ int netvf_stable_mac(const struct pf_facts *pf, unsigned index, uint8_t ret[stat
 
 const char *netvf_mac_strerror(int r)
 {
-	if (r == -ENODATA)
-		return "the PF's interface has no permanent MAC that can be read, and another key would change the VF's MAC";
+	if (r == -ENOLINK)
+		return "the permanent MAC of the PF's interface cannot be read, and another key would change the VF's MAC";
 	return mac_strerror(r);
 }
 

@@ -20,8 +20,8 @@ void netvf_forget(void);
 int netvf_perm_mac(const char *ifname, uint8_t ret[static 6]);
 #define NETVF_KEY_MAX 64
 /* The MAC a VF gets when the policy gives none (see mac.h for the derivation), and in key
- * which ID it was made from. -ENODATA: the PF has an interface whose permanent MAC cannot
- * be read (the PCI address is used only for PFs without one). */
+ * which ID it was made from. -ENOLINK: the PF has an interface whose permanent MAC cannot
+ * be read (the PCI address is used only for PFs without one, or whose driver has none). */
 int netvf_stable_mac(const struct pf_facts *pf, unsigned index, uint8_t ret[static 6],
 		     char key[static NETVF_KEY_MAX]);
 const char *netvf_mac_strerror(int r);

@@ -83,7 +83,8 @@ const char *pf_key_to_string(enum pf_key k)
 	return k >= 0 && k < _PF_KEY_MAX ? pf_key_names[k] : NULL;
 }
 
-int policy_set_load(const char *const *dirs, bool given, struct policy_set *ret)
+int policy_set_load(const char *const *dirs, bool given, const struct policy_filter *filter,
+		    struct policy_set *ret)
 {
 	struct policy_set s = {};
 	struct policy_entry *e;
@@ -105,13 +106,13 @@ int policy_set_load(const char *const *dirs, bool given, struct policy_set *ret)
 			log_debug("%s: masked", e[i].path);
 			continue;
 		}
-		p = conf_parse_file(e[i].path);
-		if (!p) {
+		if (policy_file_load(e[i].path, filter, &p) < 0) {
 			policy_entries_free(e, n);
 			policy_set_done(&s);
 			return -ENOMEM;
 		}
-		s.files[s.n_files++] = p;
+		if (p)
+			s.files[s.n_files++] = p;
 	}
 	policy_entries_free(e, n);
 	*ret = s;

@@ -115,10 +115,11 @@ struct pf_facts {
 	bool has_perm_mac;
 	uint8_t perm_mac[6];
 	unsigned totalvfs;
-	enum pf_kind kind_default; /* from hwdb, else PCI class */
-	const char *kind_source;   /* "hwdb", "PCI class" */
-	char unsupported[128];	   /* hwdb VIO_UNSUPPORTED: why vio cannot make its VFs */
-	bool link_up_default;	   /* hwdb VIO_PF_LINK=up: VFs need the PF up (igb, ixgbe) */
+	enum pf_kind kind_default;	 /* from hwdb, else PCI class */
+	const char *kind_source;	 /* "hwdb", "PCI class" */
+	char unsupported[128];		 /* hwdb VIO_UNSUPPORTED: why vio cannot make its VFs */
+	bool link_up_default;		 /* hwdb VIO_PF_LINK=up: VFs need the PF up (igb, ixgbe) */
+	char vf_driver[MODULE_NAME_MAX]; /* hwdb VIO_VF_DRIVER: the VFs' native driver, or "" */
 };
 
 /* The policy applied to one PF, after matching and device checks. */
@@ -150,11 +151,25 @@ struct policy *conf_parse_buffer(const char *path, const char *buf, size_t len);
 void policy_free(struct policy *p);
 DEFINE_POINTER_CLEANUP(struct policy, policy_free)
 
+/*
+ * What an event knows of its PF before any policy is parsed. A policy file that can be for
+ * this PF names it: its text holds the PF's address (bus:device.function), interface name,
+ * vendor:device or permanent MAC, in any case. Files that hold none are not parsed.
+ */
+struct policy_filter {
+	char addr[PCI_ADDR_MAX]; /* "bb:dd.f" part is what is looked for */
+	char ifname[16];
+	char id[10];	       /* "8086:1572" */
+	char mac[MAC_STR_MAX]; /* permanent MAC, or "" */
+	bool mac_unknown;      /* a netdev whose permanent MAC sysfs does not show */
+};
+
 /* policy.c */
 extern const char *const policy_default_dirs[];
 /* given: the directories were named (-P), so a missing one is an error. Errors other than
  * -ENOMEM concern a directory and were logged. */
-int policy_set_load(const char *const *dirs, bool given, struct policy_set *ret);
+int policy_set_load(const char *const *dirs, bool given, const struct policy_filter *filter,
+		    struct policy_set *ret);
 void policy_set_done(struct policy_set *s);
 bool policy_set_needs_perm_mac(const struct policy_set *s);
 bool policy_matches(const struct policy *p, const struct pf_facts *pf);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -111,6 +112,28 @@ int policy_file_read(const char *path, char **ret, size_t *ret_len)
 	*ret_len = len - skip;
 	*ret = TAKE_PTR(buf);
 	return 0;
+}
+
+/* buf is NUL-terminated (policy_file_read); a NUL inside ends the search early, which only
+ * parses a file that libconfig then refuses anyway. */
+static bool contains(const char *buf, const char *needle)
+{
+	return needle[0] && strcasestr(buf, needle);
+}
+
+bool policy_text_may_match(const char *buf, const struct policy_filter *f)
+{
+	const char *bdf = strchr(f->addr, ':');
+
+	/* "0000:05:00.0", "05:00.0" and "10000:05:00.0" all hold "05:00.0". */
+	if (bdf && contains(buf, bdf + 1))
+		return true;
+	if (!bdf && contains(buf, f->addr))
+		return true; /* not PCI (netdevsim10): its name */
+	if (contains(buf, f->ifname) || contains(buf, f->id) || contains(buf, f->mac))
+		return true;
+	/* Without the permanent MAC, a file that matches by MAC cannot be told apart. */
+	return f->mac_unknown && contains(buf, "mac");
 }
 
 int policy_text_check(const char *path, const char *buf, size_t len)
@@ -219,7 +242,10 @@ static int collect_dir(const char *dir, unsigned index, struct policy_entry **e,
 			*alloc = m;
 		}
 		x = &(*e)[*n];
-		*x = (struct policy_entry){ .dir = index, .name = strdup(de->d_name) };
+		*x = (struct policy_entry){ .dir = index,
+					    .name = strdup(de->d_name),
+					    .link =
+						de->d_type == DT_LNK || de->d_type == DT_UNKNOWN };
 		if (!x->name || asprintf(&x->path, "%s/%s", dir, de->d_name) < 0) {
 			free(x->name);
 			return -ENOMEM;
@@ -262,8 +288,8 @@ int policy_dirs_collect(const char *const *dirs, bool given, struct policy_entry
 		}
 		e[k] = e[i];
 		/* A link to /dev/null masks a file of the same name, as in systemd. */
-		e[k].masked =
-		    stat(e[k].path, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+		e[k].masked = e[k].link && stat(e[k].path, &st) == 0 && S_ISCHR(st.st_mode) &&
+			      st.st_rdev == makedev(1, 3);
 		k++;
 	}
 	*ret = e;
@@ -271,21 +297,33 @@ int policy_dirs_collect(const char *const *dirs, bool given, struct policy_entry
 	return 0;
 }
 
-struct policy *conf_parse_file(const char *path)
+int policy_file_load(const char *path, const struct policy_filter *filter, struct policy **ret)
 {
 	_cleanup_free_ char *buf = NULL;
-	struct policy *p;
 	size_t len;
 	int r;
 
 	r = policy_file_read(path, &buf, &len);
 	if (r == -ENOMEM)
-		return NULL;
+		return r;
 	if (r < 0) {
-		p = conf_new(path);
-		if (p)
-			p->broken = true;
-		return p;
+		/* Refused (said): which PF it is for is unknown, so it may be this one's. */
+		*ret = conf_new(path);
+		if (*ret)
+			(*ret)->broken = true;
+		return *ret ? 0 : -ENOMEM;
 	}
-	return conf_parse_buffer(path, buf, len);
+	if (filter && !policy_text_may_match(buf, filter)) {
+		*ret = NULL;
+		return 0;
+	}
+	*ret = conf_parse_buffer(path, buf, len);
+	return *ret ? 0 : -ENOMEM;
+}
+
+struct policy *conf_parse_file(const char *path)
+{
+	struct policy *p = NULL;
+
+	return policy_file_load(path, NULL, &p) < 0 ? NULL : p;
 }

@@ -11,6 +11,7 @@ struct policy_entry {
 	char *name; /* basename */
 	char *path;
 	unsigned dir; /* index in the list of directories */
+	bool link;    /* a symbolic link (or readdir could not say) */
 	bool masked;  /* a link to /dev/null */
 };
 
@@ -30,6 +31,16 @@ void policy_entries_free(struct policy_entry *e, unsigned n);
  * not root's or writable by others, too large, or changed while read.
  */
 int policy_file_read(const char *path, char **ret, size_t *ret_len);
+
+/*
+ * Reads and parses a policy file. A file that is refused comes back broken (it may be for any
+ * PF). With a filter, *ret is NULL for a file whose text cannot be for the filter's PF: not
+ * parsed. Negative only for -ENOMEM.
+ */
+int policy_file_load(const char *path, const struct policy_filter *filter, struct policy **ret);
+
+/* Can this text be a policy for the filter's PF? (See struct policy_filter.) */
+bool policy_text_may_match(const char *buf, const struct policy_filter *f);
 
 /* A policy file may have at most this many groups ({ }): one per VF and then some. */
 #define POLICY_GROUPS_MAX 4096

@@ -401,13 +401,46 @@ int pcidev_unbind(const struct pcidev *d, const char *driver)
 	return write_file(p, d->addr);
 }
 
-int pcidev_hwdb(const struct pcidev *d, const char *key, char **ret)
+static void hwdb_prop(struct pcidev_hwdb *h, const char *key, const char *value)
 {
+	if (!key || !value)
+		return;
+	if (streq(key, "VIO_KIND"))
+		snprintf(h->kind, sizeof(h->kind), "%s", value);
+	else if (streq(key, "VIO_VF_DRIVER"))
+		snprintf(h->vf_driver, sizeof(h->vf_driver), "%s", value);
+	else if (streq(key, "VIO_UNSUPPORTED"))
+		snprintf(h->unsupported, sizeof(h->unsupported), "%s", value);
+	else if (streq(key, "VIO_PF_LINK"))
+		snprintf(h->pf_link, sizeof(h->pf_link), "%s", value);
+}
+
+int pcidev_hwdb(const struct pcidev *d, struct pcidev_hwdb *ret)
+{
+	static const char *const keys[] = { "VIO_KIND", "VIO_VF_DRIVER", "VIO_UNSUPPORTED",
+					    "VIO_PF_LINK" };
 	_cleanup_(udev_hwdb_unrefp) struct udev_hwdb *hwdb = NULL;
 	_cleanup_free_ char *modalias = NULL;
+	const char *devpath = getenv("DEVPATH");
 	struct udev_list_entry *e;
 	int r;
 
+	*ret = (struct pcidev_hwdb){};
+	/* udev imported the hwdb for this device already (60-vio.rules): the event's own
+	 * device has the properties in its environment, another device (a VF's PF) in udev's
+	 * database. Asking the hwdb again would be half a VF event's work. */
+	if (getenv("SEQNUM") && devpath) {
+		bool self = streq(devpath, udev_device_get_devpath(d->dev));
+
+		if (self || udev_device_get_is_initialized(d->dev)) {
+			for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+				hwdb_prop(ret, keys[i],
+					  self ? getenv(keys[i])
+					       : udev_device_get_property_value(d->dev, keys[i]));
+			return 0;
+		}
+	}
+	/* Run by hand: the hwdb as it is now. */
 	r = pcidev_read(d, "modalias", &modalias);
 	if (r < 0)
 		return r;
@@ -415,11 +448,8 @@ int pcidev_hwdb(const struct pcidev *d, const char *key, char **ret)
 	if (!hwdb)
 		return -ENOENT;
 	udev_list_entry_foreach (e, udev_hwdb_get_properties_list_entry(hwdb, modalias, 0))
-		if (streq(udev_list_entry_get_name(e), key)) {
-			*ret = strdup(udev_list_entry_get_value(e));
-			return *ret ? 0 : -ENOMEM;
-		}
-	return -ENOENT;
+		hwdb_prop(ret, udev_list_entry_get_name(e), udev_list_entry_get_value(e));
+	return 0;
 }
 
 int pcidev_foreach_pf(int (*fn)(struct pcidev *pf, void *userdata), void *userdata)

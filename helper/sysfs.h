@@ -43,8 +43,16 @@ int pcidev_in_use(const struct pcidev *d, char **ret_why);
 int pcidev_probe(const struct pcidev *d);
 int pcidev_unbind(const struct pcidev *d, const char *driver);
 
-/* A property of the device's modalias in udev's hwdb (VIO_KIND, VIO_VF_DRIVER). */
-int pcidev_hwdb(const struct pcidev *d, const char *key, char **ret);
+/* vio's properties of a device in udev's hwdb (60-vio.hwdb); empty strings where unset. */
+struct pcidev_hwdb {
+	char kind[8];			 /* VIO_KIND */
+	char vf_driver[MODULE_NAME_MAX]; /* VIO_VF_DRIVER */
+	char unsupported[128];		 /* VIO_UNSUPPORTED */
+	char pf_link[8];		 /* VIO_PF_LINK */
+};
+/* Under udev, from the event's environment (the event's device) or udev's database (another
+ * device, such as a VF's PF), where udev imported them already; run by hand, from the hwdb. */
+int pcidev_hwdb(const struct pcidev *d, struct pcidev_hwdb *ret);
 
 /* Calls fn for every SR-IOV PF: PCI devices with sriov_totalvfs, others with sriov_numvfs,
  * in the order of their sysfs paths. */

@@ -42,30 +42,65 @@ static const struct {
 	{ "EACCES", EACCES }, { "EPERM", EPERM },   { "ENODEV", ENODEV },
 };
 
-/* The rule for op on path with value: returns its action, or NULL. */
-static const char *rule_for(const char *op, const char *path, const char *value, size_t vlen,
-			    char *buf, size_t n)
+struct rule {
+	char op[16], suffix[256], val[64], action[64];
+};
+
+static struct rule rules[32];
+static unsigned n_rules;
+
+/* VIO_FAULT, parsed once: the shim sits on every open, read and write of the process. */
+static void parse_rules(void)
 {
-	const char *rules = getenv("VIO_FAULT");
-	char *save = NULL, *r;
+	static bool parsed;
+	const char *env = getenv("VIO_FAULT");
+	char buf[4096], *save = NULL, *r;
 
-	if (!rules || strlen(rules) >= n)
-		return NULL;
-	strcpy(buf, rules);
-	for (r = strtok_r(buf, ";", &save); r; r = strtok_r(NULL, ";", &save)) {
-		char o[16], suffix[256], val[64], action[64];
-		size_t pl = strlen(path), sl;
+	if (parsed)
+		return;
+	parsed = true;
+	if (!env || strlen(env) >= sizeof(buf))
+		return;
+	strcpy(buf, env);
+	for (r = strtok_r(buf, ";", &save); r && n_rules < sizeof(rules) / sizeof(rules[0]);
+	     r = strtok_r(NULL, ";", &save)) {
+		struct rule *x = &rules[n_rules];
 
-		if (sscanf(r, " %15s %255s %63s %63s", o, suffix, val, action) != 4 ||
-		    strcmp(o, op))
+		if (sscanf(r, " %15s %255s %63s %63s", x->op, x->suffix, x->val, x->action) == 4)
+			n_rules++;
+	}
+}
+
+static bool has_op(const char *op)
+{
+	parse_rules();
+	for (unsigned i = 0; i < n_rules; i++)
+		if (!strcmp(rules[i].op, op))
+			return true;
+	return false;
+}
+
+static bool suffix_is(const char *path, const char *suffix)
+{
+	size_t pl = strlen(path), sl = strlen(suffix);
+
+	return pl >= sl && !strcmp(path + pl - sl, suffix);
+}
+
+/* The rule for op on path with value ('*' matches any): returns its action, or NULL. */
+static const char *rule_for(const char *op, const char *path, const char *value, size_t vlen)
+{
+	parse_rules();
+	for (unsigned i = 0; i < n_rules; i++) {
+		const struct rule *x = &rules[i];
+		size_t l = strlen(x->val);
+
+		if (strcmp(x->op, op) || !suffix_is(path, x->suffix))
 			continue;
-		sl = strlen(suffix);
-		if (pl < sl || strcmp(path + pl - sl, suffix))
+		if (strcmp(x->val, "*") && (vlen < l || strncmp(value, x->val, l) ||
+					    (vlen > l && value[l] != '\n')))
 			continue;
-		if (strcmp(val, "*") && (vlen < strlen(val) || strncmp(value, val, strlen(val)) ||
-					 (vlen > strlen(val) && value[strlen(val)] != '\n')))
-			continue;
-		return strstr(r, action);
+		return x->action;
 	}
 	return NULL;
 }
@@ -73,22 +108,10 @@ static const char *rule_for(const char *op, const char *path, const char *value,
 /* Is there any write rule for path? (Its value does not matter.) */
 static bool has_write_rule(const char *path)
 {
-	const char *rules = getenv("VIO_FAULT");
-	char buf[4096], *save = NULL, *r;
-
-	if (!rules || strlen(rules) >= sizeof(buf))
-		return false;
-	strcpy(buf, rules);
-	for (r = strtok_r(buf, ";", &save); r; r = strtok_r(NULL, ";", &save)) {
-		char o[16], suffix[256];
-		size_t pl = strlen(path), sl;
-
-		if (sscanf(r, " %15s %255s", o, suffix) != 2 || strcmp(o, "write"))
-			continue;
-		sl = strlen(suffix);
-		if (pl >= sl && !strcmp(path + pl - sl, suffix))
+	parse_rules();
+	for (unsigned i = 0; i < n_rules; i++)
+		if (!strcmp(rules[i].op, "write") && suffix_is(path, rules[i].suffix))
 			return true;
-	}
 	return false;
 }
 
@@ -171,12 +194,14 @@ static void kernel_write(const char *path, const char *data, size_t len)
 ssize_t write(int fd, const void *data, size_t len)
 {
 	static ssize_t (*real)(int, const void *, size_t);
-	char link[64], path[PATH_MAX], buf[4096];
+	char link[64], path[PATH_MAX];
 	const char *action;
 	ssize_t k;
 
 	if (!real)
 		real = (ssize_t(*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
+	if (!has_op("write"))
+		return real(fd, data, len);
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	k = readlink(link, path, sizeof(path) - 1);
 	if (k <= 0)
@@ -184,7 +209,7 @@ ssize_t write(int fd, const void *data, size_t len)
 	path[k] = '\0';
 	if (!has_write_rule(path))
 		return real(fd, data, len);
-	action = rule_for("write", path, data, len, buf, sizeof(buf));
+	action = rule_for("write", path, data, len);
 	if (action && !strncmp(action, "KERNEL", 6)) {
 		(void)!ftruncate(fd, 0); /* a store replaces the value (O_TRUNC was left out) */
 		k = real(fd, data, len);
@@ -218,8 +243,7 @@ ssize_t write(int fd, const void *data, size_t len)
 
 static int open_fault(const char *path)
 {
-	char buf[4096];
-	const char *action = rule_for("open", path, "", 0, buf, sizeof(buf));
+	const char *action = rule_for("open", path, "", 0);
 
 	if (!action)
 		return 0;
@@ -231,17 +255,19 @@ ssize_t read(int fd, void *buf, size_t len)
 {
 	static ssize_t (*real)(int, void *, size_t);
 	static bool done;
-	char link[64], path[PATH_MAX], rules[4096];
+	char link[64], path[PATH_MAX];
 	ssize_t k;
 
 	if (!real)
 		real = (ssize_t(*)(int, void *, size_t))dlsym(RTLD_NEXT, "read");
+	if (!has_op("read"))
+		return real(fd, buf, len);
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	k = readlink(link, path, sizeof(path) - 1);
 	if (k <= 0)
 		return real(fd, buf, len);
 	path[k] = '\0';
-	if (!rule_for("read", path, "", 0, rules, sizeof(rules)))
+	if (!rule_for("read", path, "", 0))
 		return real(fd, buf, len);
 	if (done)
 		return 0;
@@ -253,11 +279,11 @@ ssize_t read(int fd, void *buf, size_t len)
 void *dlopen(const char *name, int flags)
 {
 	static void *(*real)(const char *, int);
-	char rules[4096], missing[PATH_MAX];
+	char missing[PATH_MAX];
 
 	if (!real)
 		real = (void *(*)(const char *, int))dlsym(RTLD_NEXT, "dlopen");
-	if (name && rule_for("dlopen", name, "", 0, rules, sizeof(rules))) {
+	if (name && rule_for("dlopen", name, "", 0)) {
 		/* The real loader's own error text, for a name that cannot exist. */
 		snprintf(missing, sizeof(missing), "%s.vio-test-missing", name);
 		return real(missing, flags);

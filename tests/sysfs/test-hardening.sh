@@ -184,7 +184,7 @@ tb_netdev 0000:05:00.0 enp5s0 0x1003 02:aa:bb:cc:dd:ee
 echo 3 >"$(devdir 0000:05:00.0)/net/enp5s0/addr_assign_type"
 run_vio mac 0000:05:00.0 1
 expect_rc "mac: permanent address unreadable" 3
-expect_err "mac: permanent address unreadable" "0000:05:00.0 vf 1: cannot generate a MAC: the PF's interface has no permanent MAC that can be read"
+expect_err "mac: permanent address unreadable" "0000:05:00.0 vf 1: cannot generate a MAC: the permanent MAC of the PF's interface cannot be read"
 echo 0 >"$(devdir 0000:05:00.0)/net/enp5s0/addr_assign_type"
 run_vio mac 0000:05:00.0 1
 expect_rc "mac: permanent address" 0
