@@ -100,27 +100,6 @@ int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret)
 	return 0;
 }
 
-int pf_filter_read(struct pcidev *pf, struct policy_filter *ret)
-{
-	_cleanup_free_ char *type = NULL, *addr = NULL;
-	struct policy_filter f = {};
-	unsigned ven = 0, dev = 0;
-
-	snprintf(f.addr, sizeof(f.addr), "%s", pcidev_addr(pf));
-	if (pcidev_read_hex(pf, "vendor", &ven) >= 0 && pcidev_read_hex(pf, "device", &dev) >= 0)
-		snprintf(f.id, sizeof(f.id), "%04x:%04x", ven, dev);
-	if (pcidev_netdev(pf, f.ifname) < 0)
-		f.ifname[0] = '\0';
-	/* addr_assign_type 0: the address is the permanent one; else only netlink knows it. */
-	if (f.ifname[0] && netdev_read(f.ifname, "addr_assign_type", &type) >= 0 &&
-	    streq(type, "0") && netdev_read(f.ifname, "address", &addr) >= 0)
-		snprintf(f.mac, sizeof(f.mac), "%s", addr);
-	else
-		f.mac_unknown = f.ifname[0];
-	*ret = f;
-	return 0;
-}
-
 int pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
 	      struct pf_plan_config *ret)
 {

@@ -25,8 +25,6 @@ struct apply_opts {
 
 int exit_worst(int a, int b);
 
-/* What an event knows of its PF before it reads the policy (struct policy_filter). */
-int pf_filter_read(struct pcidev *pf, struct policy_filter *ret);
 /* Reads what a policy is matched and checked against. Logs, naming the device. */
 int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret);
 

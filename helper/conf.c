@@ -538,5 +538,6 @@ void policy_free(struct policy *p)
 		return;
 	free(p->path);
 	free(p->sections);
-	free(p);
+	if (!p->in_block)
+		free(p);
 }

@@ -125,10 +125,10 @@ static int open_device(const char *arg, bool user, struct pcidev **ret)
 	return r;
 }
 
-static int load_policy(const struct policy_filter *filter, struct policy_set *ret)
+static int load_policy(bool lazy, struct policy_set *ret)
 {
-	int r = policy_set_load(arg_n_dirs ? arg_dirs : policy_default_dirs, arg_n_dirs > 0, filter,
-				ret);
+	int r =
+	    policy_set_load(arg_n_dirs ? arg_dirs : policy_default_dirs, arg_n_dirs > 0, lazy, ret);
 
 	if (r == -ENOMEM)
 		return log_oom(), EXIT_USAGE;
@@ -150,15 +150,13 @@ static int apply_one(struct pcidev *pf, void *userdata)
 }
 
 /* Each command gets its arguments (after its name) and, where it needs one, the policy. An
- * event reads only the policy files that can be for its PF (struct policy_filter). */
+ * event parses only the policy file that matches its PF (and those that changed). */
 static int event(char *argv[], bool is_pf)
 {
-	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL, *pf = NULL;
+	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
 	struct plan plan = { .mode = arg_dry_run ? PLAN_DRY_RUN : PLAN_APPLY };
 	struct policy_set set = {};
 	struct apply_opts o = { .plan = &plan, .policies = &set, .event = getenv("SEQNUM") };
-	struct policy_filter filter;
-	unsigned index;
 	int ex;
 
 	/* Under udev a device can be gone by the time its event runs (VFs of a count change,
@@ -170,11 +168,7 @@ static int event(char *argv[], bool is_pf)
 	}
 	if (!d && open_device(argv[0], false, &d) < 0)
 		return EXIT_DEVICE;
-	/* A VF event's policy is its PF's; not a VF yet (no physfn): apply_vf says so. */
-	if (!is_pf && pcidev_physfn(d, &pf, &index) < 0)
-		pf = NULL;
-	pf_filter_read(pf ?: d, &filter);
-	ex = load_policy(&filter, &set);
+	ex = load_policy(true, &set);
 	if (ex == EXIT_OK)
 		ex = is_pf ? apply_pf(d, &o) : apply_vf(d, &o);
 	policy_set_done(&set);
@@ -326,7 +320,7 @@ static const struct cmd {
 	  cmd_mac },
 	{ "modules", "", "The kernel modules the policy needs, one per line (for initramfs tools).",
 	  0, 0, true, cmd_modules },
-	/* Events read the policy themselves: only the files that can be for their PF. */
+	/* Events read the policy themselves: what the cache knows is not parsed again. */
 	{ "pf", "DEVICE", "Handle a PF event (run by udev).", 1, 1, false, cmd_pf },
 	{ "vf", "DEVICE", "Handle a VF event (run by udev).", 1, 1, false, cmd_vf },
 };
@@ -347,7 +341,7 @@ static int run(const struct cmd *c, int argc, char *argv[])
 			  c->args[0] ? " " : "", c->args);
 		return EXIT_USAGE;
 	}
-	if (c->policy && (ex = load_policy(NULL, &set)) != EXIT_OK)
+	if (c->policy && (ex = load_policy(false, &set)) != EXIT_OK)
 		return ex;
 	ex = c->fn(argc, argv, &set);
 	netvf_forget();

@@ -83,9 +83,9 @@ const char *pf_key_to_string(enum pf_key k)
 	return k >= 0 && k < _PF_KEY_MAX ? pf_key_names[k] : NULL;
 }
 
-int policy_set_load(const char *const *dirs, bool given, const struct policy_filter *filter,
-		    struct policy_set *ret)
+int policy_set_load(const char *const *dirs, bool given, bool lazy, struct policy_set *ret)
 {
+	struct policy_cache *cache = NULL;
 	struct policy_set s = {};
 	struct policy_entry *e;
 	unsigned n;
@@ -99,21 +99,39 @@ int policy_set_load(const char *const *dirs, bool given, const struct policy_fil
 		policy_entries_free(e, n);
 		return -ENOMEM;
 	}
+	if (lazy && policy_cache_open(dirs, &cache) < 0)
+		cache = NULL;
+	/* A large calloc() maps zeroed pages: one allocation for every stub, none per file. */
+	if (cache)
+		s.stubs = calloc(n ?: 1, sizeof(*s.stubs));
 	for (unsigned i = 0; i < n; i++) {
-		struct policy *p;
+		struct policy *p = NULL;
+		struct stat st;
+		char id[17];
+		bool have_st;
 
 		if (e[i].masked) {
 			log_debug("%s: masked", e[i].path);
 			continue;
 		}
-		if (policy_file_load(e[i].path, filter, &p) < 0) {
+		/* The identity first: a file changed after this is parsed again next time. */
+		have_st = cache && stat(e[i].path, &st) == 0;
+		if (have_st) {
+			policy_file_identity(&st, id);
+			if (s.stubs && policy_cache_get(cache, &e[i], id, &s.stubs[i]))
+				p = &s.stubs[i];
+		}
+		if (!p && policy_file_load(e[i].path, &p) < 0) {
+			policy_cache_close(cache);
 			policy_entries_free(e, n);
 			policy_set_done(&s);
 			return -ENOMEM;
 		}
-		if (p)
-			s.files[s.n_files++] = p;
+		if (have_st)
+			policy_cache_put(cache, &e[i], id, p);
+		s.files[s.n_files++] = p;
 	}
+	policy_cache_close(cache);
 	policy_entries_free(e, n);
 	*ret = s;
 	return 0;
@@ -124,6 +142,7 @@ void policy_set_done(struct policy_set *s)
 	for (unsigned i = 0; i < s->n_files; i++)
 		policy_free(s->files[i]);
 	free(s->files);
+	free(s->stubs);
 	*s = (struct policy_set){};
 }
 
@@ -156,10 +175,10 @@ bool policy_matches(const struct policy *p, const struct pf_facts *pf)
 
 int policy_find(const struct policy_set *s, const struct pf_facts *pf, const struct policy **ret)
 {
-	const struct policy *found = NULL, *unknown = NULL;
+	struct policy *found = NULL, *unknown = NULL;
 
 	for (unsigned i = 0; i < s->n_files; i++) {
-		const struct policy *p = s->files[i];
+		struct policy *p = s->files[i];
 
 		if (p->broken || p->match < 0) {
 			/* Cannot tell whom it is for; it may have been meant to come first. */
@@ -175,6 +194,19 @@ int policy_find(const struct policy_set *s, const struct pf_facts *pf, const str
 			continue;
 		}
 		found = p;
+	}
+	/* A file an event knew only from the cache is read now: its errors are said here, and
+	 * what applies is the file as it is. */
+	if ((unknown && policy_unstub(unknown) < 0) || (found && policy_unstub(found) < 0))
+		return log_oom();
+	if (found && found->broken) {
+		unknown = found;
+		found = NULL;
+	}
+	if (found && !policy_matches(found, pf)) {
+		log_error("%s: %s changed while it was read; run vio apply %s again", pf->addr,
+			  found->path, pf->addr);
+		return -EAGAIN;
 	}
 	if (found && unknown) {
 		log_error(

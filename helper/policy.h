@@ -85,6 +85,8 @@ struct vf_section {
 
 struct policy {
 	char *path;
+	bool stub;	   /* from the cache: the match keys, broken and n_errors only */
+	bool in_block;	   /* in a set's block of stubs: not freed on its own */
 	bool broken;	   /* unreadable or a syntax error: which PF it is for is unknown */
 	unsigned n_errors; /* semantic errors, already logged */
 
@@ -134,6 +136,7 @@ struct pf_plan_config {
 struct policy_set {
 	struct policy **files;
 	unsigned n_files;
+	struct policy *stubs; /* one block for the cache's stubs (an event's set) */
 };
 
 const char *pf_kind_to_string(enum pf_kind k);
@@ -151,25 +154,12 @@ struct policy *conf_parse_buffer(const char *path, const char *buf, size_t len);
 void policy_free(struct policy *p);
 DEFINE_POINTER_CLEANUP(struct policy, policy_free)
 
-/*
- * What an event knows of its PF before any policy is parsed. A policy file that can be for
- * this PF names it: its text holds the PF's address (bus:device.function), interface name,
- * vendor:device or permanent MAC, in any case. Files that hold none are not parsed.
- */
-struct policy_filter {
-	char addr[PCI_ADDR_MAX]; /* "bb:dd.f" part is what is looked for */
-	char ifname[16];
-	char id[10];	       /* "8086:1572" */
-	char mac[MAC_STR_MAX]; /* permanent MAC, or "" */
-	bool mac_unknown;      /* a netdev whose permanent MAC sysfs does not show */
-};
-
 /* policy.c */
 extern const char *const policy_default_dirs[];
 /* given: the directories were named (-P), so a missing one is an error. Errors other than
  * -ENOMEM concern a directory and were logged. */
-int policy_set_load(const char *const *dirs, bool given, const struct policy_filter *filter,
-		    struct policy_set *ret);
+/* lazy: events; what the cache knows is not parsed (policyfile.h), until policy_find. */
+int policy_set_load(const char *const *dirs, bool given, bool lazy, struct policy_set *ret);
 void policy_set_done(struct policy_set *s);
 bool policy_set_needs_perm_mac(const struct policy_set *s);
 bool policy_matches(const struct policy *p, const struct pf_facts *pf);

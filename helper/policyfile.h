@@ -4,12 +4,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <sys/stat.h>
+
 #include "policy.h"
 
 /* One *.conf of the policy directories, after layering. */
 struct policy_entry {
-	char *name; /* basename */
 	char *path;
+	char *name;   /* its basename: points into path */
 	unsigned dir; /* index in the list of directories */
 	bool link;    /* a symbolic link (or readdir could not say) */
 	bool masked;  /* a link to /dev/null */
@@ -32,15 +34,30 @@ void policy_entries_free(struct policy_entry *e, unsigned n);
  */
 int policy_file_read(const char *path, char **ret, size_t *ret_len);
 
-/*
- * Reads and parses a policy file. A file that is refused comes back broken (it may be for any
- * PF). With a filter, *ret is NULL for a file whose text cannot be for the filter's PF: not
- * parsed. Negative only for -ENOMEM.
- */
-int policy_file_load(const char *path, const struct policy_filter *filter, struct policy **ret);
+/* Reads and parses a policy file; a file that is refused comes back broken (it may be for
+ * any PF). Negative only for -ENOMEM. */
+int policy_file_load(const char *path, struct policy **ret);
+/* A policy known only from the cache (p->stub): read and parsed now, in place. */
+int policy_unstub(struct policy *p);
 
-/* Can this text be a policy for the filter's PF? (See struct policy_filter.) */
-bool policy_text_may_match(const char *buf, const struct policy_filter *f);
+/*
+ * The match keys of every policy file, kept between runs in $RUNTIME/policy-cache.HASH (one
+ * per list of directories), each with the file's identity (inode, size, mtime, ctime). An
+ * event reads the cache and stats the files; only a file that changed is parsed (and the
+ * cache written again), and of the others only the one that matches its PF (policy_unstub).
+ * Without the cache (not writable, or not root's) every file is parsed.
+ */
+struct policy_cache;
+int policy_cache_open(const char *const *dirs, struct policy_cache **ret);
+/* A file's identity as the cache keeps it: its stat, hashed, in 16 hex digits. */
+void policy_file_identity(const struct stat *st, char ret[static 17]);
+/* Fills a stub for the entry when the cache knows the file as it is (its identity). */
+bool policy_cache_get(struct policy_cache *c, struct policy_entry *e, const char *id,
+		      struct policy *ret);
+/* Records what the set now knows; the cache is written at close if anything changed. */
+void policy_cache_put(struct policy_cache *c, const struct policy_entry *e, const char *id,
+		      const struct policy *p);
+void policy_cache_close(struct policy_cache *c);
 
 /* A policy file may have at most this many groups ({ }): one per VF and then some. */
 #define POLICY_GROUPS_MAX 4096

@@ -205,6 +205,15 @@ expect_err "ifindex reused" "0000:05:00.0: ifindex 1 no longer names enp5s0; not
 expect_unchanged "ifindex reused" "$before"
 tb_cleanup
 
+# --- vfs = 1e9: one error, the right one (not also "'pf' needs 'vfs'")
+setup
+printf 'pf = { name = "01:00.0"; vfs = 1e9; };\n' | policy 50-nvme.conf
+run_vio -P "$POL" check
+expect_rc "vfs = 1e9" 2
+expect_err "vfs = 1e9" "$POL/50-nvme.conf:1: 'vfs' must be an integer or \"max\", not a decimal number"
+expect_no_err "vfs = 1e9" "'pf' needs 'vfs'"
+tb_cleanup
+
 # --- libraries that cannot be loaded are named
 setup
 run_vio -P "$POL" pf $PF >/dev/null
