@@ -123,6 +123,20 @@ static int errno_of(const char *action)
 	return EIO;
 }
 
+/* The path an fd was opened with, as the process sees it (after umockdev's redirection). */
+static bool fd_path(int fd, char path[static PATH_MAX])
+{
+	char link[64];
+	ssize_t k;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	k = readlink(link, path, PATH_MAX - 1);
+	if (k <= 0)
+		return false;
+	path[k] = '\0';
+	return true;
+}
+
 /* bus is .../sys/bus/pci; dev the device's address. */
 static void kernel_bind(const char *bus, const char *dev)
 {
@@ -194,19 +208,14 @@ static void kernel_write(const char *path, const char *data, size_t len)
 ssize_t write(int fd, const void *data, size_t len)
 {
 	static ssize_t (*real)(int, const void *, size_t);
-	char link[64], path[PATH_MAX];
+	char path[PATH_MAX];
 	const char *action;
 	ssize_t k;
 
 	if (!real)
 		real = (ssize_t(*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
-	if (!has_op("write"))
+	if (!has_op("write") || !fd_path(fd, path))
 		return real(fd, data, len);
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	k = readlink(link, path, sizeof(path) - 1);
-	if (k <= 0)
-		return real(fd, data, len);
-	path[k] = '\0';
 	if (!has_write_rule(path))
 		return real(fd, data, len);
 	action = rule_for("write", path, data, len);
@@ -255,18 +264,13 @@ ssize_t read(int fd, void *buf, size_t len)
 {
 	static ssize_t (*real)(int, void *, size_t);
 	static bool done;
-	char link[64], path[PATH_MAX];
+	char path[PATH_MAX];
 	ssize_t k;
 
 	if (!real)
 		real = (ssize_t(*)(int, void *, size_t))dlsym(RTLD_NEXT, "read");
-	if (!has_op("read"))
+	if (!has_op("read") || !fd_path(fd, path))
 		return real(fd, buf, len);
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	k = readlink(link, path, sizeof(path) - 1);
-	if (k <= 0)
-		return real(fd, buf, len);
-	path[k] = '\0';
 	if (!rule_for("read", path, "", 0))
 		return real(fd, buf, len);
 	if (done)
