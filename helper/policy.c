@@ -9,6 +9,7 @@
 
 #include "shared/log.h"
 #include "policy.h"
+#include "policycache.h"
 #include "policyfile.h"
 
 const char *const policy_default_dirs[] = { "/usr/lib/vio.d", "/run/vio.d", SYSCONFDIR "/vio.d",
