@@ -208,6 +208,13 @@ static void parse_pf(struct policy *p, const config_setting_t *g)
 					   type_name(config_setting_type(s)));
 				continue;
 			}
+		} else if (streq(k, "mtu")) {
+			key = PF_KEY_MTU;
+			/* ETH_MIN_MTU .. IP_MAX_MTU; the driver has the last word on its maximum.
+			 */
+			if (!get_uint(p, s, 68, 65535, &u))
+				continue;
+			p->mtu = u;
 		} else if (streq(k, "link")) {
 			key = PF_KEY_LINK;
 			v = get_string(p, s);
@@ -230,7 +237,7 @@ static void parse_pf(struct policy *p, const config_setting_t *g)
 		} else {
 			conf_error(
 			    p, line,
-			    "unknown key '%s' in 'pf' (known: name, id, mac, kind, vfs, autoprobe, force, promisc, link)",
+			    "unknown key '%s' in 'pf' (known: name, id, mac, kind, vfs, autoprobe, force, promisc, link, mtu)",
 			    k);
 			continue;
 		}

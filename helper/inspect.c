@@ -196,6 +196,8 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 		       : pc.promisc    ? "on"
 				       : "off");
 		source_pf(p, PF_KEY_PROMISC, "not set: left as it is");
+		printf("  %-12s %-18u ", "mtu", pc.mtu);
+		source_pf(p, PF_KEY_MTU, "not set: left as it is");
 		printf("  %-12s %-18s ", "link", pc.link_up ? "up" : "keep");
 		source_pf(p, PF_KEY_LINK,
 			  facts.link_up_default ? "hwdb VIO_PF_LINK: its VFs need the PF up"

@@ -259,6 +259,16 @@ int netlink_vf_set(int ifindex, unsigned vf, enum vf_key key, const struct vf_co
 	return r < 0 ? r : transact(m, NULL, NULL);
 }
 
+int netlink_set_mtu(int ifindex, unsigned mtu)
+{
+	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+
+	m = link_msg(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, ifindex);
+	if (!m || nla_put_u32(m, IFLA_MTU, mtu) < 0)
+		return -ENOMEM;
+	return transact(m, NULL, NULL);
+}
+
 int netlink_set_flag(int ifindex, unsigned flag, bool on)
 {
 	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;

@@ -39,6 +39,7 @@ int netlink_link_get(int ifindex, const char *ifname, struct link_state *ret);
 /* One IFLA_VF_INFO with the attribute for key (vlan covers qos and proto; the rates go together).
  */
 int netlink_vf_set(int ifindex, unsigned vf, enum vf_key key, const struct vf_config *c);
+int netlink_set_mtu(int ifindex, unsigned mtu);
 /* Sets or clears one IFF_* flag of an interface (IFF_PROMISC, IFF_UP). */
 int netlink_set_flag(int ifindex, unsigned flag, bool on);
 /* Closes the run's socket (it is opened at the first request and kept for the run). */

@@ -156,6 +156,30 @@ int netvf_set_flag(const char *ifname, unsigned flag, bool on, struct plan *plan
 	return 1;
 }
 
+int netvf_set_mtu(const char *ifname, unsigned mtu, struct plan *plan)
+{
+	_cleanup_free_ char *cur = NULL;
+	char want[16];
+	int ifindex, r;
+
+	r = netdev_read(ifname, "mtu", &cur);
+	if (r < 0)
+		return r;
+	snprintf(want, sizeof(want), "%u", mtu);
+	if (streq(cur, want))
+		return 0;
+	if (!plan_diff(plan, ifname, "mtu", cur, want))
+		return 1;
+	r = netdev_ifindex(ifname, &ifindex);
+	if (r < 0)
+		return r;
+	r = netlink_set_mtu(ifindex, mtu);
+	if (r < 0)
+		return r;
+	log_info("%s: mtu %s -> %s", ifname, cur, want);
+	return 1;
+}
+
 static const char *onoff(int v)
 {
 	return v < 0 ? "unknown" : v ? "on" : "off";

@@ -44,6 +44,7 @@ static const char *const vf_key_names[_VF_KEY_MAX] = {
 static const char *const pf_key_names[_PF_KEY_MAX] = {
 	[PF_KEY_KIND] = "kind",	  [PF_KEY_VFS] = "vfs",		[PF_KEY_AUTOPROBE] = "autoprobe",
 	[PF_KEY_FORCE] = "force", [PF_KEY_PROMISC] = "promisc", [PF_KEY_LINK] = "link",
+	[PF_KEY_MTU] = "mtu",
 };
 
 static int lookup(const char *const *table, int n, const char *s)
@@ -232,7 +233,7 @@ int policy_find(const struct policy_set *s, const struct pf_facts *pf, const str
 
 const char *policy_first_net_key(const struct policy *p, unsigned *ret_line)
 {
-	for (enum pf_key k = PF_KEY_PROMISC; k <= PF_KEY_LINK; k++)
+	for (enum pf_key k = PF_KEY_PROMISC; k <= PF_KEY_MTU; k++)
 		if (p->set & (1u << k)) {
 			*ret_line = p->line[k];
 			return pf_key_to_string(k);
@@ -260,6 +261,7 @@ int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct 
 	c.force = p->force;
 	c.promisc = p->promisc;
 	c.promisc_set = p->set & (1u << PF_KEY_PROMISC);
+	c.mtu = c.kind == PF_KIND_NET ? p->mtu : 0;
 	c.link_up = c.kind == PF_KIND_NET &&
 		    (p->set & (1u << PF_KEY_LINK) ? p->link_up : pf->link_up_default);
 

@@ -44,6 +44,7 @@ enum pf_key {
 	PF_KEY_FORCE,
 	PF_KEY_PROMISC,
 	PF_KEY_LINK,
+	PF_KEY_MTU,
 	_PF_KEY_MAX,
 };
 
@@ -102,6 +103,7 @@ struct policy {
 	bool vfs_max;
 	bool autoprobe, force, promisc;
 	bool link_up; /* link = "up" (true) or "keep" */
+	unsigned mtu;
 
 	bool has_vf_defaults;
 	struct vf_config vf_defaults;
@@ -131,6 +133,7 @@ struct pf_plan_config {
 	unsigned vfs;
 	bool autoprobe, force, promisc, promisc_set;
 	bool link_up; /* bring the PF's interface up before its VFs are made and bound */
+	unsigned mtu; /* the PF's MTU, set before its VFs are made; 0: left as it is */
 };
 
 struct policy_set {

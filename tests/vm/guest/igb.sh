@@ -14,7 +14,7 @@
 mkdir -p /etc/vio.d
 # Everything igb implements; what it refuses (link_state, rates) is N1b.
 cat >/etc/vio.d/50-igb.conf <<'EOF'
-pf = { name = "01:00.0"; vfs = 7; };
+pf = { name = "01:00.0"; vfs = 7; mtu = 9000; };
 vf = { spoofchk = false; };
 vf0 = { mac = "52:54:00:00:10:00"; vlan = 100; qos = 3; spoofchk = true; trust = true; };
 vf1 = { vlan = 101; };
@@ -31,6 +31,10 @@ check "N1 igb bound to the PF" igb "$(drv "$PF")"
 check "N1 7 VFs" 7 "$(cat "/sys/bus/pci/devices/$PF/sriov_numvfs")"
 check "N1 autoprobe off" 0 "$(cat "/sys/bus/pci/devices/$PF/sriov_drivers_autoprobe")"
 check_log "N1 the PF was brought up before its VFs (hwdb VIO_PF_LINK, no policy key)" "vio\[[0-9]+\]: $P: link down -> up"
+check "N1 the PF's MTU (pf mtu)" 9000 "$(cat "/sys/class/net/$P/mtu")"
+# The PF's MTU is set before its VFs exist: the MTU line comes before the count's.
+check "N1 ...set before the VFs were made" "mtu sriov_numvfs" \
+	"$(log_since_mark | grep -oE "vio\[[0-9]+\]: ($P: mtu 1500 -> 9000|0000:01:00.0: sriov_numvfs 0 -> 7)" | sed -E 's/.*: (mtu|sriov_numvfs) .*/\1/' | tr '\n' ' ' | sed 's/ $//')"
 check_no_log "N1 igbvf never saw the PF in reset" 'PF still in reset state'
 check_no_log "N1 igbvf assigned no random MAC" 'Assigning random MAC address'
 log_since_mark | grep -E 'vio\[|igbvf' | sed 's/^/  /'
