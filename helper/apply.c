@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "shared/log.h"
 #include "apply.h"
@@ -19,8 +18,7 @@ int exit_worst(int a, int b)
 	return a > b ? a : b;
 }
 
-/* One write, logged as "DEV: attr old -> new". */
-static int write_attr(const struct pcidev *d, const char *attr, const char *old, const char *new)
+int write_attr(const struct pcidev *d, const char *attr, const char *old, const char *new)
 {
 	int r = pcidev_write(d, attr, new);
 

@@ -24,6 +24,8 @@ struct apply_opts {
 };
 
 int exit_worst(int a, int b);
+/* One sysfs write, logged as "DEV: attr old -> new", or its failure as "cannot set ...". */
+int write_attr(const struct pcidev *d, const char *attr, const char *old, const char *new);
 
 /* Reads what a policy is matched and checked against. Logs, naming the device. */
 int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret);

@@ -128,18 +128,6 @@ static int hand_off(const char *addr, char *unit, size_t n)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
 }
 
-/* One write, logged as "DEV: attr old -> new". */
-static int write_count(const struct pcidev *pf, const char *old, const char *new)
-{
-	int r = pcidev_write(pf, "sriov_numvfs", new);
-
-	if (r < 0)
-		return log_error_errno(r, "%s: cannot set sriov_numvfs %s -> %s: %m",
-				       pcidev_addr(pf), old, new);
-	log_info("%s: sriov_numvfs %s -> %s", pcidev_addr(pf), old, new);
-	return 0;
-}
-
 /* cur -> want, through 0; restores cur when want fails after 0. */
 static int write_numvfs(struct pcidev *pf, unsigned cur, unsigned want)
 {
@@ -155,7 +143,7 @@ static int write_numvfs(struct pcidev *pf, unsigned cur, unsigned want)
 
 	/* The kernel refuses a change between two non-zero counts (EBUSY): go through 0. */
 	if (cur > 0 && want > 0) {
-		if (write_count(pf, old, "0") < 0)
+		if (write_attr(pf, "sriov_numvfs", old, "0") < 0)
 			return EXIT_DEVICE;
 		snprintf(old, sizeof(old), "0");
 	}
@@ -181,9 +169,14 @@ static int write_numvfs(struct pcidev *pf, unsigned cur, unsigned want)
 		return EXIT_DEVICE;
 	}
 	log_info("%s: sriov_numvfs %s -> %s", pcidev_addr(pf), old, new);
-	/* Real NICs take seconds to minutes here. */
-	log_full(t0 >= 2 ? LOG_INFO : LOG_DEBUG, "%s: creating %u VFs took %.1f s", pcidev_addr(pf),
-		 want, t0);
+	/* Real NICs take seconds to minutes here; udevd kills a worker after 180 s (inline). */
+	if (t0 >= 60)
+		log_warning(
+		    "%s: creating %u VFs took %.1f s, close to udev's 180 s limit for an event",
+		    pcidev_addr(pf), want, t0);
+	else
+		log_full(t0 >= 2 ? LOG_INFO : LOG_DEBUG, "%s: creating %u VFs took %.1f s",
+			 pcidev_addr(pf), want, t0);
 
 	/* A driver may enable fewer VFs than asked and still report success. */
 	r = pcidev_read_unsigned(pf, "sriov_numvfs", &got);
