@@ -428,14 +428,17 @@ static int apply_vf_index(struct pcidev *vf, unsigned index, const struct apply_
 	return vf_bind(vf, where, o, pc, want, !(vc.set & (1u << VF_KEY_DRIVER)));
 }
 
-/* The PF's lock for what this run does: shared to read, exclusive to change. 1: nothing to do. */
+/* The PF's lock for what this run does: shared to read, exclusive to change. An EXIT_* code
+ * (the failure is logged); *ret_left: a run that configures every VF holds it (PF_LOCK_VF). */
 static int lock_pf(struct pcidev *pf, const struct apply_opts *o, enum pf_lock_mode mode,
-		   struct pf_lock *ret)
+		   struct pf_lock *ret, bool *ret_left)
 {
 	int r =
 	    pf_lock_take(pcidev_addr(pf), o->plan->mode == PLAN_APPLY ? mode : PF_LOCK_READ, ret);
 
-	return r < 0 ? -EXIT_DEVICE : r; /* logged */
+	if (ret_left)
+		*ret_left = r == 1;
+	return r < 0 ? EXIT_DEVICE : EXIT_OK;
 }
 
 int apply_vf(struct pcidev *vf, const struct apply_opts *o)
@@ -445,6 +448,7 @@ int apply_vf(struct pcidev *vf, const struct apply_opts *o)
 	struct pf_plan_config pc;
 	struct pf_facts facts;
 	unsigned index;
+	bool left;
 	int r, ex;
 
 	r = pcidev_physfn(vf, &pf, &index);
@@ -456,9 +460,9 @@ int apply_vf(struct pcidev *vf, const struct apply_opts *o)
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot find the PF: %m", pcidev_addr(vf)),
 		       EXIT_DEVICE;
-	r = lock_pf(pf, o, PF_LOCK_VF, &lock);
-	if (r != 0)
-		return r < 0 ? -r : EXIT_OK; /* 1: the run holding the PF configures this VF */
+	ex = lock_pf(pf, o, PF_LOCK_VF, &lock, &left);
+	if (ex != EXIT_OK || left) /* left: the run holding the PF configures this VF */
+		return ex;
 	/* The VF may have gone while we waited (a count change). */
 	if (!pcidev_has_attr(vf, "physfn")) {
 		log_debug("%s: gone while its PF was changed, nothing to do", pcidev_addr(vf));
@@ -490,9 +494,9 @@ int apply_pf(struct pcidev *pf, const struct apply_opts *o)
 	bool handed_off;
 	int ex;
 
-	ex = lock_pf(pf, o, PF_LOCK_PF, &lock);
-	if (ex != 0)
-		return -ex;
+	ex = lock_pf(pf, o, PF_LOCK_PF, &lock, NULL);
+	if (ex != EXIT_OK)
+		return ex;
 	ex = pf_lookup(pf, o, &facts, &pc);
 	if (ex != EXIT_OK || !pc.policy)
 		return ex;
@@ -538,9 +542,9 @@ int apply_pf_and_vfs(struct pcidev *pf, const struct apply_opts *o)
 	struct pf_facts facts;
 	int ex;
 
-	ex = lock_pf(pf, o, PF_LOCK_SWEEP, &lock);
-	if (ex != 0)
-		return -ex;
+	ex = lock_pf(pf, o, PF_LOCK_SWEEP, &lock, NULL);
+	if (ex != EXIT_OK)
+		return ex;
 	ex = pf_lookup(pf, o, &facts, &pc);
 	if (ex != EXIT_OK || !pc.policy)
 		return ex;
