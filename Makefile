@@ -31,7 +31,7 @@ override LDFLAGS += -fsanitize=address,undefined
 endif
 
 SHARED_SRC := helper/shared/log.c helper/shared/util.c
-CORE_SRC   := helper/conf.c helper/policyfile.c helper/policycache.c helper/policy.c helper/sysfs.c helper/modload.c helper/mac.c \
+CORE_SRC   := helper/conf.c helper/parse.c helper/policyfile.c helper/policycache.c helper/policy.c helper/sysfs.c helper/modload.c helper/mac.c \
 	      helper/netlink.c helper/netvf.c helper/lock.c helper/numvfs.c helper/inuse.c helper/apply.c helper/list.c helper/plan.c helper/inspect.c
 SRC        := helper/main.c $(CORE_SRC) $(SHARED_SRC)
 OBJ        := $(SRC:.c=.o)
@@ -69,7 +69,7 @@ check: .deps-check vio $(UNIT_TESTS) tests/fault/libvio-fault.so
 
 # The policy loader under libFuzzer, ASan and UBSan (clang). CI runs it for a minute.
 FUZZ_TIME ?= 600
-FUZZ_SRC  := tests/fuzz/fuzz-policy.c helper/conf.c helper/policyfile.c helper/policycache.c helper/policy.c \
+FUZZ_SRC  := tests/fuzz/fuzz-policy.c helper/conf.c helper/parse.c helper/policyfile.c helper/policycache.c helper/policy.c \
 	     helper/lock.c $(SHARED_SRC)
 tests/fuzz/fuzz-policy: $(FUZZ_SRC) $(HDR)
 	clang $(filter-out -O2 -Werror,$(CFLAGS)) -O1 -g -fsanitize=fuzzer,address,undefined \

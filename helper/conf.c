@@ -1,17 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Reading one policy file (libconfig). Every libconfig call lives here. */
+/* Reading a policy file with libconfig: every libconfig call is here; parse.c judges keys. */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <libconfig.h>
 
 #include "shared/log.h"
 #include "shared/util.h"
+#include "conf.h"
 #include "policy.h"
 #include "policyfile.h"
 
@@ -20,418 +17,74 @@ static void libconfig_destroyp(config_t *c)
 	config_destroy(c);
 }
 
-_printf_(3, 4) static void conf_error(struct policy *p, unsigned line, const char *fmt, ...)
+/* libconfig's settings, as conf.h names them. */
+static const config_setting_t *S(const struct conf_node *n)
 {
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	log_error("%s:%u: %s", p->path, line, msg);
-	p->n_errors++;
+	return (const config_setting_t *)n;
 }
 
-static unsigned line_of(const config_setting_t *s)
+static const struct conf_node *N(const config_setting_t *s)
 {
-	return config_setting_source_line(s);
+	return (const struct conf_node *)s;
 }
 
-static const char *type_name(int t)
+const char *conf_name(const struct conf_node *n)
 {
-	switch (t) {
+	return config_setting_name(S(n));
+}
+
+unsigned conf_line(const struct conf_node *n)
+{
+	return config_setting_source_line(S(n));
+}
+
+enum conf_type conf_type(const struct conf_node *n)
+{
+	switch (config_setting_type(S(n))) {
 	case CONFIG_TYPE_INT:
 	case CONFIG_TYPE_INT64:
-		return "an integer";
+		return CONF_INT;
 	case CONFIG_TYPE_FLOAT:
-		return "a decimal number";
+		return CONF_FLOAT;
 	case CONFIG_TYPE_STRING:
-		return "a string";
+		return CONF_STRING;
 	case CONFIG_TYPE_BOOL:
-		return "true or false";
+		return CONF_BOOL;
 	case CONFIG_TYPE_GROUP:
-		return "a group { }";
+		return CONF_GROUP;
 	default:
-		return "a list";
+		return CONF_LIST;
 	}
 }
 
-static bool want_type(struct policy *p, const config_setting_t *s, int type, const char *what)
+int conf_length(const struct conf_node *n)
 {
-	int t = config_setting_type(s);
-
-	if (t == type || (type == CONFIG_TYPE_INT && t == CONFIG_TYPE_INT64))
-		return true;
-	conf_error(p, line_of(s), "'%s' must be %s, not %s", config_setting_name(s), what,
-		   type_name(t));
-	return false;
+	return config_setting_length(S(n));
 }
 
-static bool get_uint(struct policy *p, const config_setting_t *s, unsigned lo, unsigned hi,
-		     unsigned *ret)
+const struct conf_node *conf_elem(const struct conf_node *n, int i)
 {
-	long long v;
-
-	if (!want_type(p, s, CONFIG_TYPE_INT, "an integer"))
-		return false;
-	v = config_setting_get_int64(s);
-	if (v < lo || v > hi) {
-		conf_error(p, line_of(s), "'%s' is %lld, must be %u..%u", config_setting_name(s), v,
-			   lo, hi);
-		return false;
-	}
-	*ret = (unsigned)v;
-	return true;
+	return N(config_setting_get_elem(S(n), i));
 }
 
-static bool get_bool(struct policy *p, const config_setting_t *s, bool *ret)
+const struct conf_node *conf_member(const struct conf_node *n, const char *name)
 {
-	if (!want_type(p, s, CONFIG_TYPE_BOOL, "true or false"))
-		return false;
-	*ret = config_setting_get_bool(s);
-	return true;
+	return N(config_setting_get_member(S(n), name));
 }
 
-static const char *get_string(struct policy *p, const config_setting_t *s)
+long long conf_int(const struct conf_node *n)
 {
-	if (!want_type(p, s, CONFIG_TYPE_STRING, "a string"))
-		return NULL;
-	return config_setting_get_string(s);
+	return config_setting_get_int64(S(n));
 }
 
-static bool get_mac(struct policy *p, const config_setting_t *s, uint8_t ret[static 6])
+bool conf_bool(const struct conf_node *n)
 {
-	const char *v = get_string(p, s);
-
-	if (!v)
-		return false;
-	if (mac_parse(v, ret) < 0) {
-		conf_error(p, line_of(s), "'%s' = \"%s\" is not a MAC address (xx:xx:xx:xx:xx:xx)",
-			   config_setting_name(s), v);
-		return false;
-	}
-	return true;
+	return config_setting_get_bool(S(n));
 }
 
-static void parse_pf(struct policy *p, const config_setting_t *g)
+const char *conf_string(const struct conf_node *n)
 {
-	unsigned n_match = 0;
-
-	p->pf_line = line_of(g);
-	for (int i = 0; i < config_setting_length(g); i++) {
-		const config_setting_t *s = config_setting_get_elem(g, i);
-		const char *k = config_setting_name(s), *v;
-		unsigned line = line_of(s), u;
-		enum pf_key key;
-		bool b;
-
-		if (streq(k, "name") || streq(k, "id") || streq(k, "mac")) {
-			char addr[PCI_ADDR_MAX];
-			unsigned ven, dev;
-			char tail;
-
-			if (n_match++ > 0) {
-				conf_error(p, line, "'%s': give only one of name, id and mac", k);
-				continue;
-			}
-			v = get_string(p, s);
-			if (!v) {
-				p->match = _PF_MATCH_INVALID;
-				continue;
-			}
-			p->match = _PF_MATCH_INVALID;
-			if (streq(k, "mac")) {
-				if (!get_mac(p, s, p->match_mac))
-					continue;
-				mac_format(p->match_mac, p->match_value);
-				p->match = PF_MATCH_MAC;
-			} else if (streq(k, "id")) {
-				/* Exactly four hex digits each: sscanf alone takes "0x12" and
-				 * "-123". */
-				if (strlen(v) != 9 || v[4] != ':' ||
-				    strspn(v, "0123456789abcdefABCDEF") != 4 ||
-				    strspn(v + 5, "0123456789abcdefABCDEF") != 4 ||
-				    sscanf(v, "%4x:%4x%c", &ven, &dev, &tail) != 2) {
-					conf_error(
-					    p, line,
-					    "id = \"%s\" is not vendor:device (e.g. \"8086:1572\")",
-					    v);
-					continue;
-				}
-				snprintf(p->match_value, sizeof(p->match_value), "%04x:%04x", ven,
-					 dev);
-				p->match = PF_MATCH_ID;
-			} else if (pci_addr_normalize(v, addr) >= 0) {
-				memcpy(p->match_value, addr, sizeof(addr));
-				p->match = PF_MATCH_ADDR;
-			} else if (strchr(v, ':') || !ifname_valid(v)) {
-				conf_error(
-				    p, line,
-				    "name = \"%s\" is neither a PCI address (05:00.0, 0000:05:00.0) nor an interface name",
-				    v);
-			} else {
-				snprintf(p->match_value, sizeof(p->match_value), "%s", v);
-				p->match = PF_MATCH_IFNAME;
-			}
-			continue;
-		}
-
-		if (streq(k, "kind")) {
-			key = PF_KEY_KIND;
-			v = get_string(p, s);
-			if (!v)
-				continue;
-			p->kind = pf_kind_from_string(v);
-			if (p->kind < 0) {
-				conf_error(p, line,
-					   "kind = \"%s\": must be \"net\", \"gpu\" or \"dev\"", v);
-				continue;
-			}
-		} else if (streq(k, "vfs")) {
-			key = PF_KEY_VFS;
-			if (config_setting_type(s) == CONFIG_TYPE_STRING) {
-				v = config_setting_get_string(s);
-				if (!streq(v, "max")) {
-					conf_error(p, line,
-						   "vfs = \"%s\": must be an integer or \"max\"",
-						   v);
-					continue;
-				}
-				p->vfs_max = true;
-			} else if (config_setting_type(s) == CONFIG_TYPE_INT ||
-				   config_setting_type(s) == CONFIG_TYPE_INT64) {
-				if (!get_uint(p, s, 0, VF_INDEX_MAX, &u))
-					continue;
-				p->vfs = u;
-			} else {
-				conf_error(p, line, "'vfs' must be an integer or \"max\", not %s",
-					   type_name(config_setting_type(s)));
-				continue;
-			}
-		} else if (streq(k, "mtu")) {
-			key = PF_KEY_MTU;
-			/* ETH_MIN_MTU .. IP_MAX_MTU; the driver has the last word on its maximum.
-			 */
-			if (!get_uint(p, s, 68, 65535, &u))
-				continue;
-			p->mtu = u;
-		} else if (streq(k, "link")) {
-			key = PF_KEY_LINK;
-			v = get_string(p, s);
-			if (!v)
-				continue;
-			if (!streq(v, "up") && !streq(v, "keep")) {
-				conf_error(p, line, "link = \"%s\": must be \"up\" or \"keep\"", v);
-				continue;
-			}
-			p->link_up = streq(v, "up");
-		} else if (streq(k, "autoprobe") || streq(k, "force") || streq(k, "promisc")) {
-			key = streq(k, "autoprobe") ? PF_KEY_AUTOPROBE
-			      : streq(k, "force")   ? PF_KEY_FORCE
-						    : PF_KEY_PROMISC;
-			if (!get_bool(p, s, &b))
-				continue;
-			*(key == PF_KEY_AUTOPROBE ? &p->autoprobe
-			  : key == PF_KEY_FORCE	  ? &p->force
-						  : &p->promisc) = b;
-		} else {
-			conf_error(
-			    p, line,
-			    "unknown key '%s' in 'pf' (known: name, id, mac, kind, vfs, autoprobe, force, promisc, link, mtu)",
-			    k);
-			continue;
-		}
-		p->set |= 1u << key;
-		p->line[key] = line;
-	}
-
-	if (n_match == 0)
-		conf_error(p, p->pf_line,
-			   "'pf' needs one of name, id or mac to say which PF it is for");
-	/* Not when 'vfs' is there with a bad value: that has its own error. */
-	if (!(p->set & (1u << PF_KEY_VFS)) && !config_setting_get_member(g, "vfs"))
-		conf_error(p, p->pf_line, "'pf' needs 'vfs' (an integer or \"max\")");
-}
-
-static void parse_vf(struct policy *p, const config_setting_t *g, const char *section,
-		     struct vf_config *c)
-{
-	for (int i = 0; i < config_setting_length(g); i++) {
-		const config_setting_t *s = config_setting_get_elem(g, i);
-		const char *k = config_setting_name(s), *v;
-		unsigned line = line_of(s);
-		enum vf_key key;
-
-		for (key = 0; key < _VF_KEY_MAX; key++)
-			if (streq(k, vf_key_to_string(key)))
-				break;
-
-		switch (key) {
-		case VF_KEY_DRIVER:
-			v = get_string(p, s);
-			if (!v)
-				continue;
-			if (!module_name_valid(v)) {
-				conf_error(
-				    p, line,
-				    "driver = \"%s\" is not a kernel module name (letters, digits, '_' and '-', at most %d)",
-				    v, MODULE_NAME_MAX - 1);
-				continue;
-			}
-			snprintf(c->driver, sizeof(c->driver), "%s", v);
-			break;
-		case VF_KEY_MAC:
-			if (!get_mac(p, s, c->mac))
-				continue;
-			if (mac_is_zero(c->mac) || mac_is_multicast(c->mac)) {
-				conf_error(
-				    p, line, "mac = \"%s\" is %s; a VF needs a unicast address",
-				    config_setting_get_string(s),
-				    mac_is_zero(c->mac) ? "all zeros" : "a multicast address");
-				continue;
-			}
-			break;
-		case VF_KEY_VLAN:
-			if (!get_uint(p, s, 0, 4094, &c->vlan)) /* 0: no VLAN (clears one) */
-				continue;
-			break;
-		case VF_KEY_QOS:
-			if (!get_uint(p, s, 0, 7, &c->qos))
-				continue;
-			break;
-		case VF_KEY_PROTO:
-			v = get_string(p, s);
-			if (!v)
-				continue;
-			if (!streq(v, "802.1Q") && !streq(v, "802.1ad")) {
-				conf_error(p, line,
-					   "proto = \"%s\": must be \"802.1Q\" or \"802.1ad\"", v);
-				continue;
-			}
-			c->proto_8021ad = streq(v, "802.1ad");
-			break;
-		case VF_KEY_MIN_TX_RATE:
-			if (!get_uint(p, s, 0, UINT32_MAX, &c->min_tx_rate))
-				continue;
-			break;
-		case VF_KEY_MAX_TX_RATE:
-			if (!get_uint(p, s, 0, UINT32_MAX, &c->max_tx_rate))
-				continue;
-			break;
-		case VF_KEY_SPOOFCHK:
-			if (!get_bool(p, s, &c->spoofchk))
-				continue;
-			break;
-		case VF_KEY_TRUST:
-			if (!get_bool(p, s, &c->trust))
-				continue;
-			break;
-		case VF_KEY_QUERY_RSS:
-			if (!get_bool(p, s, &c->query_rss))
-				continue;
-			break;
-		case VF_KEY_LINK_STATE:
-			v = get_string(p, s);
-			if (!v)
-				continue;
-			c->link_state = vf_link_state_from_string(v);
-			if (c->link_state < 0) {
-				conf_error(
-				    p, line,
-				    "link_state = \"%s\": must be \"auto\", \"enable\" or \"disable\"",
-				    v);
-				continue;
-			}
-			break;
-		default:
-			conf_error(
-			    p, line,
-			    "unknown key '%s' in '%s' (known: driver, mac, vlan, qos, proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss)",
-			    k, section);
-			continue;
-		}
-		c->set |= 1u << key;
-		c->line[key] = line;
-	}
-}
-
-/* "vf3" or "vf2-7"; false when the name is not of that form. */
-static bool parse_vf_name(const char *name, unsigned *first, unsigned *last)
-{
-	char a[8] = "", b[8] = "";
-	const char *dash;
-
-	if (!strneq(name, "vf", 2) || name[2] == '\0')
-		return false;
-	name += 2;
-	dash = strchr(name, '-');
-	if (dash) {
-		if ((size_t)(dash - name) >= sizeof(a) || strlen(dash + 1) >= sizeof(b))
-			return false;
-		memcpy(a, name, dash - name);
-		strcpy(b, dash + 1);
-	} else {
-		if (strlen(name) >= sizeof(a))
-			return false;
-		strcpy(a, name);
-		strcpy(b, name);
-	}
-	/* "vf01" would be a second name for vf1. */
-	if ((a[0] == '0' && a[1]) || (b[0] == '0' && b[1]))
-		return false;
-	return parse_unsigned(a, VF_INDEX_MAX, first) >= 0 &&
-	       parse_unsigned(b, VF_INDEX_MAX, last) >= 0;
-}
-
-static int section_cmp(const void *x, const void *y)
-{
-	const struct vf_section *a = x, *b = y;
-
-	if (a->first != b->first)
-		return a->first < b->first ? -1 : 1;
-	return (a->last > b->last) - (a->last < b->last);
-}
-
-static void check_sections(struct policy *p)
-{
-	const struct vf_section *prev_range = NULL, *prev_single = NULL;
-
-	qsort(p->sections, p->n_sections, sizeof(*p->sections), section_cmp);
-	for (unsigned i = 0; i < p->n_sections; i++) {
-		const struct vf_section *s = &p->sections[i];
-		const struct vf_section **prev = s->first == s->last ? &prev_single : &prev_range;
-
-		/* A vfN may refine a range; two ranges (or two vfN) for one VF are ambiguous. */
-		if (*prev && (*prev)->last >= s->first)
-			conf_error(p, s->line, "'%s' overlaps '%s' (line %u)", s->name,
-				   (*prev)->name, (*prev)->line);
-		if (!*prev || s->last > (*prev)->last)
-			*prev = s;
-
-		if (p->set & (1u << PF_KEY_VFS) && !p->vfs_max && s->last >= p->vfs)
-			conf_error(p, s->line, "'%s': VF index %u is not below vfs = %u", s->name,
-				   s->last, p->vfs);
-		if (s->cfg.set & (1u << VF_KEY_MAC) && s->first != s->last)
-			conf_error(p, s->cfg.line[VF_KEY_MAC],
-				   "'%s': one mac for %u VFs; give each VF its own vfN section",
-				   s->name, s->last - s->first + 1);
-	}
-	if (p->vf_defaults.set & (1u << VF_KEY_MAC))
-		conf_error(p, p->vf_defaults.line[VF_KEY_MAC],
-			   "'vf': one mac for every VF; give each VF its own vfN section");
-}
-
-static void check_kind(struct policy *p)
-{
-	unsigned line;
-	const char *key;
-
-	if (!(p->set & (1u << PF_KEY_KIND)) || p->kind == PF_KIND_NET)
-		return;
-	key = policy_first_net_key(p, &line);
-	if (key)
-		conf_error(p, line, "'%s' is for network PFs, but kind = \"%s\"", key,
-			   pf_kind_to_string(p->kind));
+	return config_setting_get_string(S(n));
 }
 
 /* A line that starts with @include: libconfig would read another file; we never want that. */
@@ -485,57 +138,8 @@ struct policy *conf_parse_buffer(const char *path, const char *buf, size_t len)
 		return TAKE_PTR(p);
 	}
 
-	/* Find pf first: VF checks need vfs and kind. */
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *g = config_setting_get_elem(root, i);
-
-		if (streq(config_setting_name(g), "pf") &&
-		    want_type(p, g, CONFIG_TYPE_GROUP, "a group { }"))
-			parse_pf(p, g);
-	}
-	if (!config_setting_get_member(root, "pf"))
-		conf_error(p, 1, "no 'pf' section: say which PF this policy is for");
-
-	p->sections = calloc(n, sizeof(*p->sections));
-	if (!p->sections)
+	if (policy_parse_root(p, N(root)) < 0)
 		return NULL;
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *g = config_setting_get_elem(root, i);
-		const char *name = config_setting_name(g);
-		unsigned first, last;
-
-		if (streq(name, "pf"))
-			continue;
-		if (streq(name, "vf")) {
-			if (!want_type(p, g, CONFIG_TYPE_GROUP, "a group { }"))
-				continue;
-			p->has_vf_defaults = true;
-			parse_vf(p, g, "vf", &p->vf_defaults);
-			continue;
-		}
-		if (!parse_vf_name(name, &first, &last)) {
-			conf_error(p, line_of(g),
-				   "unknown section '%s' (known: pf, vf, vfN, vfN-M)", name);
-			continue;
-		}
-		if (first > last) {
-			conf_error(p, line_of(g), "'%s': range runs backwards", name);
-			continue;
-		}
-		if (!want_type(p, g, CONFIG_TYPE_GROUP, "a group { }"))
-			continue;
-
-		struct vf_section *s = &p->sections[p->n_sections++];
-
-		snprintf(s->name, sizeof(s->name), "%s", name);
-		s->first = first;
-		s->last = last;
-		s->line = line_of(g);
-		parse_vf(p, g, name, &s->cfg);
-	}
-	check_sections(p);
-	check_kind(p);
-
 	return TAKE_PTR(p);
 }
 
