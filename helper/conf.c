@@ -149,6 +149,7 @@ void policy_free(struct policy *p)
 		return;
 	free(p->path);
 	free(p->sections);
+	free(p->devlink);
 	if (!p->in_block)
 		free(p);
 }

@@ -100,6 +100,102 @@ static bool get_mac(struct policy *p, const struct conf_node *s, uint8_t ret[sta
 	return true;
 }
 
+/* A reverse-domain ID ("org.example.Agent") or one of the names vio knows. */
+static bool managed_by_valid(const char *v)
+{
+	if (streq(v, "host") || streq(v, "none") || streq(v, "networkd") ||
+	    streq(v, "NetworkManager"))
+		return true;
+	return strlen(v) < MANAGED_BY_MAX && strchr(v, '.') && v[0] != '.' &&
+	       v[strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")] ==
+		   '\0';
+}
+
+/* What udev takes for OWNER= and GROUP= (it resolves the name itself). */
+static bool account_name_valid(const char *v)
+{
+	return v[0] && v[0] != '-' && strlen(v) < ACCOUNT_NAME_MAX &&
+	       v[strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")] ==
+		   '\0';
+}
+
+static bool mode_parse(const char *v, unsigned *ret)
+{
+	size_t n = strlen(v);
+
+	if (n < 3 || n > 4 || v[strspn(v, "01234567")] != '\0' || (n == 4 && v[0] != '0'))
+		return false;
+	*ret = (unsigned)strtoul(v, NULL, 8);
+	return true;
+}
+
+/* devlink = { name = value; ... }: names as the kernel spells them; values checked against the
+ * device when applied (its type and cmode are the device's to say). */
+static void parse_devlink(struct policy *p, const struct conf_node *g)
+{
+	int n = conf_length(g);
+
+	if (n > (int)DEVLINK_PARAMS_MAX) {
+		conf_error(p, conf_line(g), "'devlink': %d parameters; at most %u", n,
+			   DEVLINK_PARAMS_MAX);
+		return;
+	}
+	p->devlink = calloc(n ?: 1, sizeof(*p->devlink));
+	if (!p->devlink) {
+		conf_error(p, conf_line(g), "out of memory");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct conf_node *s = conf_elem(g, i);
+		struct devlink_want *w = &p->devlink[p->n_devlink];
+		const char *k = conf_name(s), *v;
+		long long x;
+
+		if (strlen(k) >= DEVLINK_NAME_MAX) {
+			conf_error(p, conf_line(s), "devlink parameter '%.20s...': name too long",
+				   k);
+			continue;
+		}
+		snprintf(w->name, sizeof(w->name), "%s", k);
+		w->line = conf_line(s);
+		switch (conf_type(s)) {
+		case CONF_INT:
+			x = conf_int(s);
+			if (x < 0 || x > UINT32_MAX) {
+				conf_error(p, w->line,
+					   "devlink parameter '%s' is %lld, must be 0..%u", k, x,
+					   UINT32_MAX);
+				continue;
+			}
+			w->type = DEVLINK_WANT_INT;
+			w->u = (unsigned long long)x;
+			break;
+		case CONF_BOOL:
+			w->type = DEVLINK_WANT_BOOL;
+			w->b = conf_bool(s);
+			break;
+		case CONF_STRING:
+			v = conf_string(s);
+			if (strlen(v) >= sizeof(w->s) || !v[0]) {
+				conf_error(p, w->line,
+					   "devlink parameter '%s': a string of 1..%zu characters",
+					   k, sizeof(w->s) - 1);
+				continue;
+			}
+			w->type = DEVLINK_WANT_STRING;
+			snprintf(w->s, sizeof(w->s), "%s", v);
+			break;
+		default:
+			conf_error(
+			    p, w->line,
+			    "devlink parameter '%s' must be an integer, true or false, or a string, not %s",
+			    k, type_name(conf_type(s)));
+			continue;
+		}
+		p->n_devlink++;
+	}
+}
+
 static void parse_pf(struct policy *p, const struct conf_node *g)
 {
 	unsigned n_match = 0;
@@ -201,6 +297,23 @@ static void parse_pf(struct policy *p, const struct conf_node *g)
 			if (!get_uint(p, s, 68, 65535, &u))
 				continue;
 			p->mtu = u;
+		} else if (streq(k, "eswitch")) {
+			key = PF_KEY_ESWITCH;
+			v = get_string(p, s);
+			if (!v)
+				continue;
+			p->eswitch = eswitch_mode_from_string(v);
+			if (p->eswitch < 0) {
+				conf_error(p, line,
+					   "eswitch = \"%s\": must be \"legacy\" or \"switchdev\"",
+					   v);
+				continue;
+			}
+		} else if (streq(k, "devlink")) {
+			key = PF_KEY_DEVLINK;
+			if (!want_type(p, s, CONF_GROUP, "a group { name = value; }"))
+				continue;
+			parse_devlink(p, s);
 		} else if (streq(k, "link")) {
 			key = PF_KEY_LINK;
 			v = get_string(p, s);
@@ -223,7 +336,7 @@ static void parse_pf(struct policy *p, const struct conf_node *g)
 		} else {
 			conf_error(
 			    p, line,
-			    "unknown key '%s' in 'pf' (known: name, id, mac, kind, vfs, autoprobe, force, promisc, link, mtu)",
+			    "unknown key '%s' in 'pf' (known: name, id, mac, kind, vfs, autoprobe, force, promisc, link, mtu, eswitch, devlink)",
 			    k);
 			continue;
 		}
@@ -316,6 +429,50 @@ static void parse_vf(struct policy *p, const struct conf_node *g, const char *se
 			if (!get_bool(p, s, &c->query_rss))
 				continue;
 			break;
+		case VF_KEY_MTU:
+			if (!get_uint(p, s, 68, 65535, &c->mtu))
+				continue;
+			break;
+		case VF_KEY_MANAGED_BY:
+			v = get_string(p, s);
+			if (!v)
+				continue;
+			if (!managed_by_valid(v)) {
+				conf_error(
+				    p, line,
+				    "managed_by = \"%s\": must be \"host\", \"none\", \"networkd\", \"NetworkManager\" or a manager's ID such as \"org.example.Agent\"",
+				    v);
+				continue;
+			}
+			snprintf(c->managed_by, sizeof(c->managed_by), "%s", v);
+			break;
+		case VF_KEY_VFIO_OWNER:
+		case VF_KEY_VFIO_GROUP:
+			v = get_string(p, s);
+			if (!v)
+				continue;
+			if (!account_name_valid(v)) {
+				conf_error(
+				    p, line,
+				    "%s = \"%s\" is not a user or group name (letters, digits, '_', '-' and '.', at most %d)",
+				    k, v, ACCOUNT_NAME_MAX - 1);
+				continue;
+			}
+			snprintf(key == VF_KEY_VFIO_OWNER ? c->vfio_owner : c->vfio_group,
+				 ACCOUNT_NAME_MAX, "%s", v);
+			break;
+		case VF_KEY_VFIO_MODE:
+			v = get_string(p, s);
+			if (!v)
+				continue;
+			if (!mode_parse(v, &c->vfio_mode)) {
+				conf_error(
+				    p, line,
+				    "vfio_mode = \"%s\": must be octal, 0000..0777 (e.g. \"0660\")",
+				    v);
+				continue;
+			}
+			break;
 		case VF_KEY_LINK_STATE:
 			v = get_string(p, s);
 			if (!v)
@@ -332,7 +489,7 @@ static void parse_vf(struct policy *p, const struct conf_node *g, const char *se
 		default:
 			conf_error(
 			    p, line,
-			    "unknown key '%s' in '%s' (known: driver, mac, vlan, qos, proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss)",
+			    "unknown key '%s' in '%s' (known: driver, mac, vlan, qos, proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, mtu, managed_by, vfio_owner, vfio_group, vfio_mode)",
 			    k, section);
 			continue;
 		}

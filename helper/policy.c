@@ -37,12 +37,22 @@ static const char *const vf_key_names[_VF_KEY_MAX] = {
 	[VF_KEY_TRUST] = "trust",
 	[VF_KEY_LINK_STATE] = "link_state",
 	[VF_KEY_QUERY_RSS] = "query_rss",
+	[VF_KEY_MTU] = "mtu",
+	[VF_KEY_MANAGED_BY] = "managed_by",
+	[VF_KEY_VFIO_OWNER] = "vfio_owner",
+	[VF_KEY_VFIO_GROUP] = "vfio_group",
+	[VF_KEY_VFIO_MODE] = "vfio_mode",
+};
+
+static const char *const eswitch_names[_ESWITCH_MAX] = {
+	[ESWITCH_LEGACY] = "legacy",
+	[ESWITCH_SWITCHDEV] = "switchdev",
 };
 
 static const char *const pf_key_names[_PF_KEY_MAX] = {
 	[PF_KEY_KIND] = "kind",	  [PF_KEY_VFS] = "vfs",		[PF_KEY_AUTOPROBE] = "autoprobe",
 	[PF_KEY_FORCE] = "force", [PF_KEY_PROMISC] = "promisc", [PF_KEY_LINK] = "link",
-	[PF_KEY_MTU] = "mtu",
+	[PF_KEY_MTU] = "mtu",	  [PF_KEY_ESWITCH] = "eswitch", [PF_KEY_DEVLINK] = "devlink",
 };
 
 static int lookup(const char *const *table, int n, const char *s)
@@ -61,6 +71,16 @@ const char *pf_kind_to_string(enum pf_kind k)
 enum pf_kind pf_kind_from_string(const char *s)
 {
 	return lookup(kind_names, _PF_KIND_MAX, s);
+}
+
+const char *eswitch_mode_to_string(enum eswitch_mode m)
+{
+	return m >= 0 && m < _ESWITCH_MAX ? eswitch_names[m] : NULL;
+}
+
+enum eswitch_mode eswitch_mode_from_string(const char *s)
+{
+	return lookup(eswitch_names, _ESWITCH_MAX, s);
 }
 
 const char *vf_link_state_to_string(enum vf_link_state s)
@@ -231,7 +251,7 @@ int policy_find(const struct policy_set *s, const struct pf_facts *pf, const str
 
 const char *policy_first_net_key(const struct policy *p, unsigned *ret_line)
 {
-	for (enum pf_key k = PF_KEY_PROMISC; k <= PF_KEY_MTU; k++)
+	for (enum pf_key k = PF_KEY_PROMISC; k <= PF_KEY_ESWITCH; k++)
 		if (p->set & (1u << k)) {
 			*ret_line = p->line[k];
 			return pf_key_to_string(k);
@@ -335,6 +355,21 @@ static void overlay(struct vf_config *dst, const struct vf_config *src, const ch
 		dst->query_rss = src->query_rss;
 	if (src->set & (1u << VF_KEY_LINK_STATE))
 		dst->link_state = src->link_state;
+	if (src->set & (1u << VF_KEY_MTU))
+		dst->mtu = src->mtu;
+	if (src->set & (1u << VF_KEY_MANAGED_BY))
+		memcpy(dst->managed_by, src->managed_by, sizeof(dst->managed_by));
+	if (src->set & (1u << VF_KEY_VFIO_OWNER))
+		memcpy(dst->vfio_owner, src->vfio_owner, sizeof(dst->vfio_owner));
+	if (src->set & (1u << VF_KEY_VFIO_GROUP))
+		memcpy(dst->vfio_group, src->vfio_group, sizeof(dst->vfio_group));
+	if (src->set & (1u << VF_KEY_VFIO_MODE))
+		dst->vfio_mode = src->vfio_mode;
+}
+
+static bool is_vfio(const char *driver)
+{
+	return streq(driver, "vfio-pci") || streq(driver, "vfio_pci");
 }
 
 int policy_resolve_vf(const struct pf_plan_config *pc, unsigned index, struct vf_config *ret)
@@ -374,6 +409,15 @@ int policy_resolve_vf(const struct pf_plan_config *pc, unsigned index, struct vf
 		return log_error_errno(
 		    EINVAL, "%s:%u: vf %u: min_tx_rate %u is above max_tx_rate %u", p->path,
 		    c.line[VF_KEY_MIN_TX_RATE], index, c.min_tx_rate, c.max_tx_rate);
+	/* The node exists only while vfio-pci has the VF. */
+	if (c.set & VF_VFIO_KEYS && !(c.set & VF_KEY_BIT(VF_KEY_DRIVER) && is_vfio(c.driver))) {
+		enum vf_key k = c.set & VF_KEY_BIT(VF_KEY_VFIO_OWNER)	? VF_KEY_VFIO_OWNER
+				: c.set & VF_KEY_BIT(VF_KEY_VFIO_GROUP) ? VF_KEY_VFIO_GROUP
+									: VF_KEY_VFIO_MODE;
+
+		return log_error_errno(EINVAL, "%s:%u: vf %u: '%s' needs driver = \"vfio-pci\"",
+				       p->path, c.line[k], index, vf_key_to_string(k));
+	}
 	*ret = c;
 	return 0;
 }

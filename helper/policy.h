@@ -45,7 +45,16 @@ enum pf_key {
 	PF_KEY_PROMISC,
 	PF_KEY_LINK,
 	PF_KEY_MTU,
+	PF_KEY_ESWITCH,
+	PF_KEY_DEVLINK,
 	_PF_KEY_MAX,
+};
+
+enum eswitch_mode {
+	ESWITCH_LEGACY,
+	ESWITCH_SWITCHDEV,
+	_ESWITCH_MAX,
+	_ESWITCH_INVALID = -EINVAL,
 };
 
 enum vf_key {
@@ -60,10 +69,26 @@ enum vf_key {
 	VF_KEY_TRUST,
 	VF_KEY_LINK_STATE,
 	VF_KEY_QUERY_RSS,
+	VF_KEY_MTU,	   /* the VF's own netdev, from here on */
+	VF_KEY_MANAGED_BY, /* which network manager may have the VF's netdev */
+	VF_KEY_VFIO_OWNER, /* the VF's vfio group node */
+	VF_KEY_VFIO_GROUP,
+	VF_KEY_VFIO_MODE,
 	_VF_KEY_MAX,
 };
 
-#define VF_NET_KEYS ((1u << _VF_KEY_MAX) - 1 - (1u << VF_KEY_DRIVER))
+#define VF_KEY_BIT(k) (1u << (k))
+/* Sent to the PF over rtnetlink (IFLA_VF_*). */
+#define VF_PF_KEYS (VF_KEY_BIT(VF_KEY_QUERY_RSS + 1) - VF_KEY_BIT(VF_KEY_MAC))
+/* Only for network PFs. */
+#define VF_NET_KEYS (VF_PF_KEYS | VF_KEY_BIT(VF_KEY_MTU) | VF_KEY_BIT(VF_KEY_MANAGED_BY))
+#define VF_VFIO_KEYS                                                                               \
+	(VF_KEY_BIT(VF_KEY_VFIO_OWNER) | VF_KEY_BIT(VF_KEY_VFIO_GROUP) |                           \
+	 VF_KEY_BIT(VF_KEY_VFIO_MODE))
+
+/* Who may manage a VF's netdev: udev properties set in the netdev's own event. */
+#define MANAGED_BY_MAX	 64
+#define ACCOUNT_NAME_MAX 32
 
 struct vf_config {
 	unsigned set;			 /* bit per enum vf_key */
@@ -76,6 +101,28 @@ struct vf_config {
 	unsigned min_tx_rate, max_tx_rate; /* Mbit/s, 0 = no limit */
 	bool spoofchk, trust, query_rss;
 	enum vf_link_state link_state;
+	unsigned mtu;
+	char managed_by[MANAGED_BY_MAX]; /* "host", "none", "networkd", "NetworkManager" or an ID */
+	char vfio_owner[ACCOUNT_NAME_MAX], vfio_group[ACCOUNT_NAME_MAX];
+	unsigned vfio_mode;
+};
+
+/* One devlink parameter the policy sets; checked against what the device reports when applied. */
+#define DEVLINK_NAME_MAX   64
+#define DEVLINK_PARAMS_MAX 64
+enum devlink_want_type {
+	DEVLINK_WANT_INT,
+	DEVLINK_WANT_BOOL,
+	DEVLINK_WANT_STRING,
+};
+
+struct devlink_want {
+	char name[DEVLINK_NAME_MAX];
+	enum devlink_want_type type;
+	unsigned long long u;
+	bool b;
+	char s[DEVLINK_NAME_MAX];
+	unsigned line;
 };
 
 struct vf_section {
@@ -104,6 +151,9 @@ struct policy {
 	bool autoprobe, force, promisc;
 	bool link_up; /* link = "up" (true) or "keep" */
 	unsigned mtu;
+	enum eswitch_mode eswitch;
+	struct devlink_want *devlink; /* the devlink = { } group, in file order */
+	unsigned n_devlink;
 
 	bool has_vf_defaults;
 	struct vf_config vf_defaults;
@@ -144,6 +194,8 @@ struct policy_set {
 
 const char *pf_kind_to_string(enum pf_kind k);
 enum pf_kind pf_kind_from_string(const char *s);
+const char *eswitch_mode_to_string(enum eswitch_mode m);
+enum eswitch_mode eswitch_mode_from_string(const char *s);
 const char *vf_link_state_to_string(enum vf_link_state s);
 enum vf_link_state vf_link_state_from_string(const char *s);
 const char *vf_key_to_string(enum vf_key k);
