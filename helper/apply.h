@@ -38,6 +38,11 @@ int vf_wanted_driver(const struct pf_facts *facts, struct pcidev *vf,
 		     const struct pf_plan_config *pc, const struct vf_config *vc, char **ret,
 		     const char **ret_source);
 
+/* bind.c: binds VF to want (a driver or module name); native: the VF's own driver, which a
+ * modprobe.d blacklist keeps out. Returns an EXIT_* code; logs naming where. */
+int vf_bind(struct pcidev *vf, const char *where, const struct apply_opts *o,
+	    const struct pf_plan_config *pc, const char *want, bool native);
+
 /* Each of these holds the PF's lock (lock.h) while it runs. */
 /* The PF event: autoprobe and sriov_numvfs. Returns an EXIT_* code; logs once per problem. */
 int apply_pf(struct pcidev *pf, const struct apply_opts *o);
