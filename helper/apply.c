@@ -12,6 +12,7 @@
 #include "modload.h"
 #include "netvf.h"
 #include "numvfs.h"
+#include "vfdev.h"
 
 int exit_worst(int a, int b)
 {
@@ -218,7 +219,7 @@ static int apply_vf_index(struct pcidev *vf, unsigned index, const struct apply_
 	_cleanup_free_ char *want = NULL;
 	struct vf_config vc;
 	char where[64];
-	int r;
+	int r, ex;
 
 	if (vf)
 		snprintf(where, sizeof(where), "%s vf %u (%s)", facts->addr, index,
@@ -235,24 +236,22 @@ static int apply_vf_index(struct pcidev *vf, unsigned index, const struct apply_
 	/* Network settings go in before the driver binds: many VF drivers read them only at
 	 * probe. But a VF in use (a guest, a pod, DPDK) belongs to its user, who may have set its
 	 * MAC or VLAN on purpose (libvirt, the SR-IOV CNI): those are not changed without force. */
-	bool net_failed = false;
+	bool net_failed = false, in_use = false;
 
-	if (pc->kind == PF_KIND_NET) {
+	if (vf && !pc->force && (pc->kind == PF_KIND_NET || vc.set & VF_VFIO_KEYS)) {
 		_cleanup_free_ char *why = NULL;
 
-		if (vf && !pc->force && pcidev_in_use(vf, &why) > 0) {
-			if (o->plan->mode == PLAN_APPLY)
-				log_info(
-				    "%s: in use (%s): its network settings are its user's, left as they are (force = true in %s overrides)",
-				    where, why, pc->policy->path);
-			else
-				printf(
-				    "%s: in use (%s): network settings left to its user, not compared\n",
-				    where, why);
-		} else if (netvf_apply(facts, index, &vc, o->plan) < 0) {
-			net_failed = true; /* logged by netvf_apply, per attribute */
-		}
+		in_use = pcidev_in_use(vf, &why) > 0;
+		if (in_use && pc->kind == PF_KIND_NET && o->plan->mode == PLAN_APPLY)
+			log_info(
+			    "%s: in use (%s): its network settings are its user's, left as they are (force = true in %s overrides)",
+			    where, why, pc->policy->path);
+		else if (in_use && pc->kind == PF_KIND_NET)
+			printf("%s: in use (%s): network settings left to its user, not compared\n",
+			       where, why);
 	}
+	if (pc->kind == PF_KIND_NET && !in_use && netvf_apply(facts, index, &vc, o->plan) < 0)
+		net_failed = true; /* logged by netvf_apply, per attribute */
 
 	if (!vf) {
 		/* VFs that are not PCI devices (netdevsim): network settings are all there is. */
@@ -283,9 +282,11 @@ static int apply_vf_index(struct pcidev *vf, unsigned index, const struct apply_
 			    where, want, pc->policy->path, facts->addr);
 		return EXIT_DEVICE;
 	}
-	if (!want)
-		return EXIT_OK;
-	return vf_bind(vf, where, o, pc, want, !(vc.set & (1u << VF_KEY_DRIVER)));
+	ex = want ? vf_bind(vf, where, o, pc, want, !(vc.set & (1u << VF_KEY_DRIVER))) : EXIT_OK;
+	if (ex != EXIT_OK)
+		return ex;
+	/* After the bind: the VF's netdev and vfio node exist only now. */
+	return vfdev_apply(vf, where, o, facts, index, pc, &vc, in_use);
 }
 
 /* The PF's lock for what this run does: shared to read, exclusive to change. An EXIT_* code
@@ -307,9 +308,10 @@ int apply_vf(struct pcidev *vf, const struct apply_opts *o)
 	_cleanup_(pf_lock_release) struct pf_lock lock = PF_LOCK_INIT;
 	struct pf_plan_config pc;
 	struct pf_facts facts;
+	struct vf_config vc;
 	unsigned index;
-	bool left;
-	int r, ex;
+	bool left = false;
+	int r, ex, ex_cfg;
 
 	r = pcidev_physfn(vf, &pf, &index);
 	if (r == -ENOENT) {
@@ -321,18 +323,51 @@ int apply_vf(struct pcidev *vf, const struct apply_opts *o)
 		return log_error_errno(r, "%s: cannot find the PF: %m", pcidev_addr(vf)),
 		       EXIT_DEVICE;
 	ex = lock_pf(pf, o, PF_LOCK_VF, &lock, &left);
-	if (ex != EXIT_OK || left) /* left: the run holding the PF configures this VF */
-		return ex;
 	/* The VF may have gone while we waited (a count change). */
-	if (!pcidev_has_attr(vf, "physfn")) {
+	if (ex == EXIT_OK && !left && !pcidev_has_attr(vf, "physfn")) {
 		log_debug("%s: gone while its PF was changed, nothing to do", pcidev_addr(vf));
 		return EXIT_OK;
 	}
-
-	ex = pf_config(pf, o, &facts, &pc);
-	if (ex != EXIT_OK || !pc.policy)
+	/* left: the run holding the PF configures this VF; the properties are still ours. */
+	if ((ex != EXIT_OK || left) && !o->export)
 		return ex;
-	return apply_vf_index(vf, index, o, &pc, &facts);
+
+	ex_cfg = pf_config(pf, o, &facts, &pc);
+	if (ex_cfg != EXIT_OK || !pc.policy)
+		return exit_worst(ex, ex_cfg);
+	if (ex == EXIT_OK && !left)
+		ex = apply_vf_index(vf, index, o, &pc, &facts);
+	if (o->export && policy_resolve_vf(&pc, index, &vc) >= 0)
+		vfdev_export(stdout, &facts, index, &pc, &vc);
+	return ex;
+}
+
+int apply_vf_netdev(struct pcidev *vf, const struct apply_opts *o)
+{
+	_cleanup_(pcidev_unrefp) struct pcidev *pf = NULL;
+	_cleanup_(pf_lock_release) struct pf_lock lock = PF_LOCK_INIT;
+	struct pf_plan_config pc;
+	struct pf_facts facts;
+	struct vf_config vc;
+	unsigned index;
+	char where[64];
+	bool left;
+	int r, ex;
+
+	r = pcidev_physfn(vf, &pf, &index);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot find the PF: %m", pcidev_addr(vf)),
+		       EXIT_DEVICE;
+	ex = lock_pf(pf, o, PF_LOCK_VF, &lock, &left);
+	if (ex != EXIT_OK || left)
+		return ex;
+	ex = pf_config(pf, o, &facts, &pc);
+	if (ex != EXIT_OK || !pc.policy || index >= pc.vfs)
+		return ex;
+	if (policy_resolve_vf(&pc, index, &vc) < 0)
+		return EXIT_POLICY;
+	snprintf(where, sizeof(where), "%s vf %u (%s)", facts.addr, index, pcidev_addr(vf));
+	return vfdev_apply(vf, where, o, &facts, index, &pc, &vc, false);
 }
 
 /* Finds the PF's policy once; EXIT_OK with ret->policy NULL when none applies. */

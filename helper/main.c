@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "netvf.h"
 #include "policy.h"
 #include "sysfs.h"
+#include "vfdev.h"
 
 #ifndef VERSION
 #define VERSION "0.1"
@@ -24,6 +26,7 @@
 #define MAX_POLICY_DIRS 16
 
 static bool arg_dry_run;
+static bool arg_export;
 static bool arg_help;
 static bool arg_json;
 static const char *arg_dirs[MAX_POLICY_DIRS + 1];
@@ -46,13 +49,18 @@ static void help(void)
 	    "  mac PF N           print the MAC that VF N of PF gets when the policy gives none\n"
 	    "  modules            print the kernel modules the policy needs (for initramfs tools)\n"
 	    "  pf DEVICE          handle a PF event (run by udev)\n"
-	    "  vf DEVICE          handle a VF event (run by udev)\n"
+	    "  vf [--export] DEVICE\n"
+	    "                     handle a VF event (run by udev; --export prints its udev\n"
+	    "                     properties)\n"
+	    "  netdev IFACE       handle the event of a VF's interface (run by udev)\n"
+	    "  vfio-group N       print the udev properties of vfio group N (run by udev)\n"
 	    "\n"
 	    "DEVICE is a PCI address (05:00.0, 0000:05:00.0), a /sys path, or, for apply,\n"
 	    "explain and mac, a network interface name.\n"
 	    "\n"
 	    "Options:\n"
 	    "  -n --dry-run         print what would be written, write nothing\n"
+	    "  -x --export          vf: print the VF's udev properties; exit 0 (errors are logged)\n"
 	    "  -j --json            list: JSON output\n"
 	    "  -P --policy-dir=DIR  read policy from DIR instead (may be repeated)\n"
 	    "  -v --verbose         log debug messages too\n"
@@ -68,6 +76,7 @@ static int parse_argv(int argc, char *argv[])
 {
 	static const struct option options[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "export", no_argument, NULL, 'x' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "policy-dir", required_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -77,10 +86,13 @@ static int parse_argv(int argc, char *argv[])
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "njP:vh", options, NULL)) >= 0)
+	while ((c = getopt_long(argc, argv, "nxjP:vh", options, NULL)) >= 0)
 		switch (c) {
 		case 'n':
 			arg_dry_run = true;
+			break;
+		case 'x':
+			arg_export = true;
 			break;
 		case 'j':
 			arg_json = true;
@@ -149,40 +161,111 @@ static int apply_one(struct pcidev *pf, void *userdata)
 	return 0;
 }
 
+/* Under udev a device can be gone by the time its event runs (VFs of a count change,
+ * hot-unplug): nothing to do then, and nothing worth an error in the journal. */
+static bool gone(const char *arg, int r)
+{
+	if (r != -ENODEV && r != -ENXIO)
+		return false;
+	if (!getenv("SEQNUM") || !getenv("DEVPATH"))
+		return false;
+	log_debug("'%s': gone before its %s event ran, nothing to do", arg,
+		  strempty(getenv("ACTION")));
+	return true;
+}
+
+enum event_kind {
+	EVENT_PF,
+	EVENT_VF,
+	EVENT_NETDEV,
+	EVENT_VFIO_GROUP,
+};
+
 /* Each command gets its arguments (after its name) and, where it needs one, the policy. An
  * event parses only the policy file that matches its PF (and those that changed). */
-static int event(char *argv[], bool is_pf)
+static int event(const char *arg, enum event_kind kind)
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
 	struct plan plan = { .mode = arg_dry_run ? PLAN_DRY_RUN : PLAN_APPLY };
 	struct policy_set set = {};
-	struct apply_opts o = { .plan = &plan, .policies = &set, .event = getenv("SEQNUM") };
-	int ex;
+	struct apply_opts o = { .plan = &plan,
+				.policies = &set,
+				.event = getenv("SEQNUM"),
+				.export = arg_export && kind == EVENT_VF };
+	char ifname[IF_NAMESIZE];
+	unsigned group = 0;
+	int r, ex;
 
-	/* Under udev a device can be gone by the time its event runs (VFs of a count change,
-	 * hot-unplug): nothing to do then, and nothing worth an error in the journal. */
-	if (getenv("SEQNUM") && getenv("DEVPATH") && pcidev_from_arg(argv[0], &d) == -ENODEV) {
-		log_debug("'%s': gone before its %s event ran, nothing to do", argv[0],
-			  strempty(getenv("ACTION")));
-		return EXIT_OK;
+	if (kind == EVENT_VFIO_GROUP) {
+		if (parse_unsigned(arg, UINT_MAX, &group) < 0) {
+			log_error("vfio-group: '%s' is not a vfio group number", arg);
+			return EXIT_USAGE;
+		}
+	} else if (kind == EVENT_NETDEV) {
+		/* udev passes the ifindex: the name may change in the very event (renaming). */
+		unsigned idx;
+
+		if (parse_unsigned(arg, INT32_MAX, &idx) >= 0) {
+			if (!if_indextoname(idx, ifname))
+				return gone(arg, -ENXIO)
+					   ? EXIT_OK
+					   : (log_error("no interface with index %u", idx),
+					      EXIT_DEVICE);
+			arg = ifname;
+		}
+		r = pcidev_from_user(arg, &d);
+		if (gone(arg, r))
+			return EXIT_OK;
+		if (r < 0 && open_device(arg, true, &d) < 0)
+			return EXIT_DEVICE;
+	} else {
+		r = pcidev_from_arg(arg, &d);
+		if (gone(arg, r))
+			return EXIT_OK;
+		if (r < 0 && open_device(arg, false, &d) < 0)
+			return arg_export ? EXIT_OK : EXIT_DEVICE;
 	}
-	if (!d && open_device(argv[0], false, &d) < 0)
-		return EXIT_DEVICE;
 	ex = load_policy(true, &set);
 	if (ex == EXIT_OK)
-		ex = is_pf ? apply_pf(d, &o) : apply_vf(d, &o);
+		switch (kind) {
+		case EVENT_PF:
+			ex = apply_pf(d, &o);
+			break;
+		case EVENT_VF:
+			ex = apply_vf(d, &o);
+			break;
+		case EVENT_NETDEV:
+			ex = pcidev_is_pci(d) && pcidev_has_attr(d, "physfn")
+				 ? apply_vf_netdev(d, &o)
+				 : EXIT_OK;
+			break;
+		case EVENT_VFIO_GROUP:
+			ex = vfdev_vfio_export(stdout, group, &o);
+			break;
+		}
 	policy_set_done(&set);
-	return ex;
+	/* udev drops every property of a program that fails: the errors are in the journal. */
+	return o.export ? EXIT_OK : ex;
 }
 
 static int cmd_pf(int argc _unused_, char *argv[], const struct policy_set *set _unused_)
 {
-	return event(argv, true);
+	return event(argv[0], EVENT_PF);
 }
 
 static int cmd_vf(int argc _unused_, char *argv[], const struct policy_set *set _unused_)
 {
-	return event(argv, false);
+	return event(argv[0], EVENT_VF);
+}
+
+static int cmd_netdev(int argc _unused_, char *argv[], const struct policy_set *set _unused_)
+{
+	return event(argv[0], EVENT_NETDEV);
+}
+
+static int cmd_vfio_group(int argc _unused_, char *argv[], const struct policy_set *set _unused_)
+{
+	return event(argv[0], EVENT_VFIO_GROUP);
 }
 
 static int cmd_apply(int argc, char *argv[], const struct policy_set *set)
@@ -322,7 +405,13 @@ static const struct cmd {
 	  0, 0, true, cmd_modules },
 	/* Events read the policy themselves: what the cache knows is not parsed again. */
 	{ "pf", "DEVICE", "Handle a PF event (run by udev).", 1, 1, false, cmd_pf },
-	{ "vf", "DEVICE", "Handle a VF event (run by udev).", 1, 1, false, cmd_vf },
+	{ "vf", "[--export] DEVICE",
+	  "Handle a VF event (run by udev); --export prints the VF's udev properties.", 1, 1, false,
+	  cmd_vf },
+	{ "netdev", "IFACE", "Handle the event of a VF's interface: its MTU (run by udev).", 1, 1,
+	  false, cmd_netdev },
+	{ "vfio-group", "N", "Print the udev properties of vfio group N (run by udev).", 1, 1,
+	  false, cmd_vfio_group },
 };
 
 static int run(const struct cmd *c, int argc, char *argv[])

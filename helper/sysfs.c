@@ -385,7 +385,77 @@ int netdev_is_up(const char *ifname)
 	return f & 0x1; /* IFF_UP */
 }
 
-/* dev_t of a char device node described in sysfs ("major:minor" in its dev file). */
+int netdev_udev_property(const char *ifname, const char *key, char **ret)
+{
+	_cleanup_(udev_device_unrefp) struct udev_device *dev = NULL;
+	const char *v;
+
+	if (!ifname_valid(ifname))
+		return -EINVAL;
+	dev = udev_device_new_from_subsystem_sysname(udev_ctx(), "net", ifname);
+	if (!dev)
+		return neg_errno();
+	v = udev_device_get_property_value(dev, key);
+	*ret = v ? strdup(v) : NULL;
+	return v && !*ret ? -ENOMEM : 0;
+}
+
+/* Asks udev to run its rules for a device again, as `udevadm trigger` does. */
+static int trigger(const char *syspath)
+{
+	_cleanup_free_ char *p = NULL;
+
+	if (asprintf(&p, "%s/uevent", syspath) < 0)
+		return -ENOMEM;
+	return write_file(p, "change");
+}
+
+int pcidev_trigger(const struct pcidev *d)
+{
+	return trigger(udev_device_get_syspath(d->dev));
+}
+
+int netdev_trigger(const char *ifname)
+{
+	char p[64];
+
+	if (!ifname_valid(ifname))
+		return -EINVAL;
+	snprintf(p, sizeof(p), "/sys/class/net/%s", ifname);
+	return trigger(p);
+}
+
+int vfio_group_trigger(unsigned group)
+{
+	char p[64];
+
+	snprintf(p, sizeof(p), "/sys/class/vfio/%u", group);
+	return trigger(p);
+}
+
+int iommu_group_foreach(unsigned group, int (*fn)(struct pcidev *d, void *userdata), void *userdata)
+{
+	_cleanup_(closedirp) DIR *dir = NULL;
+	char p[PATH_MAX];
+	struct dirent *de;
+	int r;
+
+	snprintf(p, sizeof(p), "/sys/kernel/iommu_groups/%u/devices", group);
+	dir = opendir(p);
+	if (!dir)
+		return neg_errno();
+	while ((de = readdir(dir))) {
+		_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
+
+		if (de->d_name[0] == '.' || pcidev_from_addr(de->d_name, &d) < 0)
+			continue;
+		r = fn(d, userdata);
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
 int pcidev_probe(const struct pcidev *d)
 {
 	return write_file("/sys/bus/pci/drivers_probe", d->addr);

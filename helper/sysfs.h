@@ -61,6 +61,15 @@ int pcidev_foreach_pf(int (*fn)(struct pcidev *pf, void *userdata), void *userda
 /* Reads net attributes of an interface: /sys/class/net/IF/ATTR. */
 int netdev_read(const char *ifname, const char *attr, char **ret);
 int netdev_is_up(const char *ifname);
+/* A property udev gave an interface (its database); *ret NULL when it has none. */
+int netdev_udev_property(const char *ifname, const char *key, char **ret);
+/* "change" events, as `udevadm trigger` sends: udev runs its rules for the device again. */
+int pcidev_trigger(const struct pcidev *d);
+int netdev_trigger(const char *ifname);
+int vfio_group_trigger(unsigned group);
+/* Calls fn for each PCI device of an IOMMU group; stops at the first nonzero return. */
+int iommu_group_foreach(unsigned group, int (*fn)(struct pcidev *d, void *userdata),
+			void *userdata);
 /* The interface's ifindex: a netdev is named by sysfs, then addressed by ifindex from then on. */
 int netdev_ifindex(const char *ifname, int *ret);
 
