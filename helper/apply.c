@@ -186,7 +186,7 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o,
 		changed |= r > 0;
 	}
 	if (facts->ifname[0] && pc->mtu) {
-		r = netvf_set_mtu(facts->ifname, pc->mtu, o->plan);
+		r = netvf_set_mtu(facts->ifname, facts->ifname, pc->mtu, o->plan);
 		if (r < 0)
 			return log_error_errno(r, "%s: cannot set the MTU of %s to %u: %m",
 					       facts->addr, facts->ifname, pc->mtu),

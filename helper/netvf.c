@@ -156,10 +156,10 @@ int netvf_set_flag(const char *ifname, unsigned flag, bool on, struct plan *plan
 	return 1;
 }
 
-int netvf_set_mtu(const char *ifname, unsigned mtu, struct plan *plan)
+int netvf_set_mtu(const char *where, const char *ifname, unsigned mtu, struct plan *plan)
 {
 	_cleanup_free_ char *cur = NULL;
-	char want[16];
+	char want[16], what[32];
 	int ifindex, r;
 
 	r = netdev_read(ifname, "mtu", &cur);
@@ -168,7 +168,12 @@ int netvf_set_mtu(const char *ifname, unsigned mtu, struct plan *plan)
 	snprintf(want, sizeof(want), "%u", mtu);
 	if (streq(cur, want))
 		return 0;
-	if (!plan_diff(plan, ifname, "mtu", cur, want))
+	/* A VF's interface is named after the VF. */
+	if (streq(where, ifname))
+		snprintf(what, sizeof(what), "mtu");
+	else
+		snprintf(what, sizeof(what), "mtu of %s", ifname);
+	if (!plan_diff(plan, where, what, cur, want))
 		return 1;
 	r = netdev_ifindex(ifname, &ifindex);
 	if (r < 0)
@@ -176,7 +181,7 @@ int netvf_set_mtu(const char *ifname, unsigned mtu, struct plan *plan)
 	r = netlink_set_mtu(ifindex, mtu);
 	if (r < 0)
 		return r;
-	log_info("%s: mtu %s -> %s", ifname, cur, want);
+	log_info("%s: %s %s -> %s", where, what, cur, want);
 	return 1;
 }
 

@@ -25,9 +25,10 @@ int netvf_perm_mac(const char *ifname, uint8_t ret[static 6]);
 int netvf_stable_mac(const struct pf_facts *pf, unsigned index, uint8_t ret[static 6],
 		     char key[static NETVF_KEY_MAX]);
 const char *netvf_mac_strerror(int r);
-/* The PF's MTU (a VF's can never exceed it; some drivers take it only before VFs exist).
- * 1 when it differed (and, applying, was changed), 0 when it already was right. */
-int netvf_set_mtu(const char *ifname, unsigned mtu, struct plan *plan);
+/* An interface's MTU: the PF's (a VF's can never exceed it; some drivers take it only before
+ * VFs exist) or a VF's. where names the device in messages. 1 when it differed (and, applying,
+ * was changed), 0 when it already was right. */
+int netvf_set_mtu(const char *where, const char *ifname, unsigned mtu, struct plan *plan);
 /* IFF_PROMISC or IFF_UP on the PF's interface. 1 when it differed (and, applying, was
  * changed), 0 when it already was right. */
 int netvf_set_flag(const char *ifname, unsigned flag, bool on, struct plan *plan);

@@ -99,7 +99,7 @@ static int netdev_apply(struct pcidev *vf, const char *where, const struct apply
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read its interface: %m", where), EXIT_DEVICE;
 	if (vc->set & VF_KEY_BIT(VF_KEY_MTU)) {
-		r = netvf_set_mtu(ifname, vc->mtu, o->plan);
+		r = netvf_set_mtu(where, ifname, vc->mtu, o->plan);
 		if (r < 0)
 			return log_error_errno(r, "%s: cannot set the MTU of %s to %u: %m", where,
 					       ifname, vc->mtu),

@@ -9,6 +9,9 @@
 #  N3 in use: a VF netdev moved into another network namespace, and a VF whose vfio group is
 #     open, each keep their MAC; they and a VF whose interface is up stop a count change;
 #     force = true goes ahead.
+#  N4 the VFs' own devices: a VF's MTU in its interface's udev event, who manages each VF
+#     interface (udev properties), /dev/vfio/by-vf with owner, group and mode; drift in each
+#     found by check and put right by apply.
 . /vio-tests/lib.sh
 
 mkdir -p /etc/vio.d
@@ -16,10 +19,16 @@ mkdir -p /etc/vio.d
 cat >/etc/vio.d/50-igb.conf <<'EOF'
 pf = { name = "01:00.0"; vfs = 7; mtu = 9000; };
 vf = { spoofchk = false; };
-vf0 = { mac = "52:54:00:00:10:00"; vlan = 100; qos = 3; spoofchk = true; trust = true; };
+vf0 = { mac = "52:54:00:00:10:00"; vlan = 100; qos = 3; spoofchk = true; trust = true;
+	managed_by = "NetworkManager"; };
 vf1 = { vlan = 101; };
-vf2 = { driver = "vfio-pci"; mac = "52:54:00:00:10:02"; vlan = 102; };
+vf2 = { driver = "vfio-pci"; mac = "52:54:00:00:10:02"; vlan = 102;
+	vfio_owner = "qemu"; vfio_group = "kvm"; vfio_mode = "0660"; };
+vf3 = { mtu = 9000; managed_by = "networkd"; };
 EOF
+# The accounts a vfio node is given to (as a distribution's qemu package makes them).
+echo 'qemu:x:64055:994::/nonexistent:/bin/false' >>/etc/passwd
+echo 'kvm:x:994:' >>/etc/group
 modprobe vfio-pci
 mark_log
 start_udevd
@@ -90,6 +99,60 @@ mark_log
 udevadm trigger --action=change --subsystem-match=pci
 settle 2
 check_no_log "N2 re-trigger changes nothing" 'vio\[[0-9]+\]: .* -> '
+
+echo "--- N4 the VFs' own devices: MTU, who manages the interface, /dev/vfio/by-vf"
+prop() { udevadm info -q property -p "/sys/class/net/$1" | sed -n "s/^$2=//p"; }
+I0=$(vfnet 0) I3=$(vfnet 3) I4=$(vfnet 4)
+check "N4 vf3 MTU (vf3 mtu)" 9000 "$(cat "/sys/class/net/$I3/mtu")"
+check "N4 vf4 MTU (none given: the driver's)" 1500 "$(cat "/sys/class/net/$I4/mtu")"
+check "N4 vf3: ID_NET_MANAGED_BY (networkd)" io.systemd.Network "$(prop "$I3" ID_NET_MANAGED_BY)"
+check "N4 vf3: NM_UNMANAGED" 1 "$(prop "$I3" NM_UNMANAGED)"
+check "N4 vf0: ID_NET_MANAGED_BY (NetworkManager)" org.freedesktop.NetworkManager "$(prop "$I0" ID_NET_MANAGED_BY)"
+check "N4 vf0: NM_UNMANAGED" 0 "$(prop "$I0" NM_UNMANAGED)"
+check "N4 vf4: the host decides (nothing set)" "" "$(prop "$I4" ID_NET_MANAGED_BY)$(prop "$I4" NM_UNMANAGED)"
+udevadm info -q property -p "/sys/class/net/$I3" | grep -E '^(VIO_|ID_NET_MANAGED_BY|NM_UNMANAGED)' | sed 's/^/  udevadm info (vf3 netdev): /'
+G2=$(basename "$(readlink "/sys/bus/pci/devices/$(vf_addr "$PF" 2)/iommu_group")")
+L2=/dev/vfio/by-vf/$PF-vf2
+check "N4 vf2: $L2 -> its group" "/dev/vfio/$G2" "$(readlink -f "$L2")"
+check "N4 vf2: /dev/vfio/$G2 owner, group, mode" "qemu kvm 660" "$(stat -c '%U %G %a' "/dev/vfio/$G2")"
+for l in /dev/vfio/by-vf/*; do echo "  $l -> $(readlink "$l")"; done
+VIO_LOG_TARGET=stderr vio check >/tmp/n4a 2>&1
+check "N4 check: exit 0" 0 "$?"
+sed 's/^/  /' /tmp/n4a
+
+# The interface appears again (driver rebound by hand): its own event sets the MTU again.
+V3=$(vf_addr "$PF" 3)
+mark_log
+echo "$V3" >/sys/bus/pci/drivers/igbvf/unbind
+echo "$V3" >/sys/bus/pci/drivers_probe
+settle 2
+I3=$(vfnet 3)
+check "N4 rebound vf3: MTU set in its interface's event" 9000 "$(cat "/sys/class/net/$I3/mtu")"
+check_log "N4 ...by vio netdev, logged naming the VF" "vio\[[0-9]+\]: 0000:01:00.0 vf 3 \($V3\): mtu of $I3 1500 -> 9000"
+check "N4 ...the VF kept its properties through its bind event" 9000 \
+	"$(udevadm info -q property -p "/sys/bus/pci/devices/$V3" | sed -n 's/^VIO_VF_MTU=//p')"
+check "N4 ...and the new interface is still networkd's" io.systemd.Network "$(prop "$I3" ID_NET_MANAGED_BY)"
+
+# Drift in each, made behind vio's back or by a policy edit: check names it, apply repairs it.
+/bin/ip link set dev "$I3" mtu 1500
+chmod 0600 "/dev/vfio/$G2"
+sed -i 's/managed_by = "NetworkManager";/managed_by = "none";/' /etc/vio.d/50-igb.conf
+VIO_LOG_TARGET=stderr vio check >/tmp/n4b 2>&1
+check "N4 drift: check exit 5" 5 "$?"
+sed 's/^/  /' /tmp/n4b
+check "N4 drift: MTU named" 1 "$(grep -c "vf 3 ($V3): mtu of $I3 is 1500, policy wants 9000" /tmp/n4b)"
+check "N4 drift: mode named" 1 "$(grep -c "vf 2 ($(vf_addr "$PF" 2)): mode of /dev/vfio/$G2 is 0600, policy wants 0660" /tmp/n4b)"
+check "N4 drift: manager named" 1 "$(grep -c "vf 0 ($(vf_addr "$PF" 0)): ID_NET_MANAGED_BY of $I0 is org.freedesktop.NetworkManager, policy wants vio" /tmp/n4b)"
+VIO_LOG_TARGET=stderr vio apply "$PF" >/tmp/n4c 2>&1
+check "N4 apply: exit 0" 0 "$?"
+sed 's/^/  /' /tmp/n4c
+settle 2
+check "N4 apply: vf3 MTU back" 9000 "$(cat "/sys/class/net/$I3/mtu")"
+check "N4 apply: mode back (udev's rule)" 660 "$(stat -c '%a' "/dev/vfio/$G2")"
+check "N4 apply: vf0 now nobody's" "vio 1" "$(prop "$I0" ID_NET_MANAGED_BY) $(prop "$I0" NM_UNMANAGED)"
+VIO_LOG_TARGET=stderr vio check >/tmp/n4d 2>&1
+check "N4 check after apply: exit 0" 0 "$?"
+sed 's/^/  /' /tmp/n4d
 
 echo "--- N3 in use: another network namespace, an open vfio group"
 N1=$(vfnet 1)

@@ -32,7 +32,8 @@ check_no_log() {
 
 start_udevd() {
 	mkdir -p /run/udev
-	/lib/systemd/systemd-udevd --daemon --resolve-names=never
+	# Names resolved as on a real host (the vfio node's OWNER and GROUP need it).
+	/lib/systemd/systemd-udevd --daemon
 	udevadm trigger --type=subsystems --action=add
 	udevadm trigger --type=devices --action=add
 	udevadm settle -t 120
