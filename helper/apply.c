@@ -12,6 +12,7 @@
 #include "modload.h"
 #include "netvf.h"
 #include "numvfs.h"
+#include "pfdevlink.h"
 #include "vfdev.h"
 
 int exit_worst(int a, int b)
@@ -70,6 +71,8 @@ int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret)
 		f.totalvfs = VF_INDEX_MAX;
 		f.kind_default = f.ifname[0] ? PF_KIND_NET : PF_KIND_DEV;
 		f.kind_source = "its interface";
+		if (pcidev_hwdb(pf, &hw) >= 0)
+			f.eswitch_vfs_unbound = streq(hw.eswitch_order, "vfs-unbound");
 		*ret = f;
 		return 0;
 	}
@@ -93,6 +96,7 @@ int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret)
 	}
 	snprintf(f.unsupported, sizeof(f.unsupported), "%s", hw.unsupported);
 	f.link_up_default = streq(hw.pf_link, "up");
+	f.eswitch_vfs_unbound = streq(hw.eswitch_order, "vfs-unbound");
 	if (module_name_valid(hw.vf_driver))
 		snprintf(f.vf_driver, sizeof(f.vf_driver), "%s", hw.vf_driver);
 	*ret = f;
@@ -118,14 +122,14 @@ int pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *fa
 }
 
 /* The PF's part, for a PF whose policy was found and checked. */
-static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o,
-			   const struct pf_facts *facts, const struct pf_plan_config *pc,
-			   bool *ret_handed_off)
+static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
+			   const struct pf_plan_config *pc, bool *ret_handed_off)
 {
 	_cleanup_free_ char *drv = NULL;
+	_cleanup_(pf_devlink_done) struct pf_devlink dl = {};
 	enum numvfs_step step;
 	unsigned cur, autoprobe;
-	bool changed = false;
+	bool changed = false, recreate;
 	int r, ex;
 
 	if (facts->unsupported[0]) {
@@ -162,7 +166,12 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o,
 				       facts->addr),
 		       EXIT_DEVICE;
 
-	ex = numvfs_decide(pf, o, pc, cur, &step);
+	/* Everything devlink is read and checked before anything changes. */
+	ex = pf_devlink_plan(pf, facts, pc, o->plan, &dl);
+	if (ex != EXIT_OK)
+		return ex;
+	recreate = pf_devlink_needs_no_vfs(&dl);
+	ex = numvfs_decide(pf, o, pc, cur, recreate, &step);
 	if (ex != EXIT_OK)
 		return ex;
 	if (step == NUMVFS_HANDED_OFF) {
@@ -194,11 +203,17 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o,
 		changed |= r > 0;
 	}
 	if (step == NUMVFS_WRITE) {
-		ex = numvfs_write(pf, o, pc, cur);
+		struct numvfs_hook hook = { .fn = pf_devlink_at_no_vfs, .data = &dl };
+
+		ex = numvfs_write(pf, o, pc, cur, recreate ? &hook : NULL);
 		if (ex != EXIT_OK)
 			return ex;
 		changed = true;
 	}
+	ex = pf_devlink_with_vfs(pf, &dl, step == NUMVFS_WRITE ? pc->vfs : cur);
+	if (ex != EXIT_OK)
+		return ex;
+	changed |= dl.mode_change || dl.n_set;
 	if (facts->ifname[0] && pc->promisc_set) {
 		r = netvf_set_flag(facts->ifname, IFF_PROMISC, pc->promisc, o->plan);
 		if (r < 0)
@@ -398,7 +413,7 @@ int apply_pf(struct pcidev *pf, const struct apply_opts *o)
 	return apply_pf_config(pf, o, &facts, &pc, &handed_off);
 }
 
-int apply_configured(struct pcidev *pf, const struct apply_opts *o, const struct pf_facts *facts,
+int apply_configured(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
 		     const struct pf_plan_config *pc)
 {
 	bool handed_off = false;

@@ -52,7 +52,7 @@ int apply_vf(struct pcidev *vf, const struct apply_opts *o);
 /* The netdev event of a VF: its MTU (vfdev.h). Returns an EXIT_* code. */
 int apply_vf_netdev(struct pcidev *vf, const struct apply_opts *o);
 /* The same, for a PF whose policy pf_config() already found; the caller holds the lock. */
-int apply_configured(struct pcidev *pf, const struct apply_opts *o, const struct pf_facts *facts,
+int apply_configured(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
 		     const struct pf_plan_config *pc);
 /* A PF and then each of its VFs, the same code the events run. */
 int apply_pf_and_vfs(struct pcidev *pf, const struct apply_opts *o);

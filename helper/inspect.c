@@ -11,6 +11,7 @@
 #include "lock.h"
 #include "netvf.h"
 #include "sysfs.h"
+#include "vfdev.h"
 
 struct check_ctx {
 	struct apply_opts o;
@@ -113,6 +114,20 @@ static void explain_vf(struct pcidev *pf, const struct pf_plan_config *pc,
 				     ? "on"
 				     : "off");
 			break;
+		case VF_KEY_MTU:
+			snprintf(val, sizeof(val), "%u", vc.mtu);
+			break;
+		case VF_KEY_MANAGED_BY:
+			snprintf(val, sizeof(val), "%s", vc.managed_by);
+			break;
+		case VF_KEY_VFIO_OWNER:
+		case VF_KEY_VFIO_GROUP:
+			snprintf(val, sizeof(val), "%s",
+				 k == VF_KEY_VFIO_OWNER ? vc.vfio_owner : vc.vfio_group);
+			break;
+		case VF_KEY_VFIO_MODE:
+			snprintf(val, sizeof(val), "%04o", vc.vfio_mode);
+			break;
 		default:
 			snprintf(val, sizeof(val), "%u",
 				 k == VF_KEY_VLAN	   ? vc.vlan
@@ -134,6 +149,16 @@ static void explain_vf(struct pcidev *pf, const struct pf_plan_config *pc,
 		else
 			printf("  %-12s %-18s generated, but: %s\n", "mac", "-",
 			       netvf_mac_strerror(r));
+	}
+	if (pc->kind == PF_KIND_NET) {
+		const char *nm, *src, *id = vfdev_managed_by(pc, &vc, &nm, &src);
+
+		if (!(vc.set & VF_KEY_BIT(VF_KEY_MANAGED_BY)))
+			printf("  %-12s %-18s %s\n", "managed_by", id ? "none" : "host", src);
+		if (id)
+			printf(
+			    "  %-12s ID_NET_MANAGED_BY=%s NM_UNMANAGED=%s on its interface (udev)\n",
+			    "", id, nm);
 	}
 	if (vc.set & (1u << VF_KEY_DRIVER))
 		printf("  %-12s %-18s %s:%u (%s)\n", "driver", vc.driver, pc->policy->path,
@@ -202,6 +227,29 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 		source_pf(p, PF_KEY_LINK,
 			  facts.link_up_default ? "hwdb VIO_PF_LINK: its VFs need the PF up"
 						: "built-in default: left as it is");
+	}
+	if (p->set & (1u << PF_KEY_ESWITCH)) {
+		printf("  %-12s %-18s ", "eswitch", eswitch_mode_to_string(p->eswitch));
+		source_pf(p, PF_KEY_ESWITCH, "");
+		printf(
+		    "  %-12s %s\n", "",
+		    facts.eswitch_vfs_unbound
+			? "set after its VFs are made and unbound (hwdb VIO_ESWITCH_ORDER=vfs-unbound)"
+			: "set while the PF has no VFs (built-in order; hwdb VIO_ESWITCH_ORDER)");
+	}
+	for (unsigned i = 0; i < p->n_devlink; i++) {
+		const struct devlink_want *w = &p->devlink[i];
+		char v[DEVLINK_NAME_MAX + 2], name[DEVLINK_NAME_MAX + 8];
+
+		if (w->type == DEVLINK_WANT_BOOL)
+			snprintf(v, sizeof(v), "%s", w->b ? "true" : "false");
+		else if (w->type == DEVLINK_WANT_STRING)
+			snprintf(v, sizeof(v), "\"%s\"", w->s);
+		else
+			snprintf(v, sizeof(v), "%llu", w->u);
+		snprintf(name, sizeof(name), "devlink %s", w->name);
+		printf("  %-12s %-18s %s:%u (set while the PF has no VFs)\n", name, v, p->path,
+		       w->line);
 	}
 	for (unsigned i = 0; i < pc.vfs; i++)
 		explain_vf(pf, &pc, &facts, i);

@@ -11,6 +11,7 @@
 #include "shared/log.h"
 #include "shared/util.h"
 #include "apply.h"
+#include "devlink.h"
 #include "inspect.h"
 #include "list.h"
 #include "netlink.h"
@@ -435,6 +436,7 @@ static int run(const struct cmd *c, int argc, char *argv[])
 	ex = c->fn(argc, argv, &set);
 	netvf_forget();
 	netlink_close();
+	devlink_close();
 	policy_set_done(&set);
 	return ex;
 }

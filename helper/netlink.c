@@ -2,11 +2,13 @@
 /* VF settings and PF flags over rtnetlink. Every libnl call lives here. */
 #include <errno.h>
 #include <net/if.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
+#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
 #include <netlink/errno.h>
@@ -172,41 +174,53 @@ int netlink_vf_build(int ifindex, unsigned vf, enum vf_key key, const struct vf_
 	return 0;
 }
 
-/* The kernel's own errno from its ACK, not libnl's coarser NLE_* code. */
+/* The kernel's own errno from its ACK, not libnl's coarser NLE_* code, and the message it
+ * gave with it (extended ACK), when it gave one. */
+struct ack {
+	int err; /* 1: waiting; 0: done; negative errno */
+	char *msg;
+	size_t msg_size;
+};
+
 static int ack_error(struct sockaddr_nl *nla _unused_, struct nlmsgerr *e, void *arg)
 {
-	*(int *)arg = e->error;
+	const struct nlmsghdr *h = (const struct nlmsghdr *)((const char *)e - NLMSG_HDRLEN);
+	struct ack *a = arg;
+	size_t off = NLMSG_HDRLEN + sizeof(*e);
+
+	a->err = e->error;
+	if (!a->msg || !(h->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NL_STOP;
+	/* The request is echoed back unless the kernel capped it (NETLINK_CAP_ACK). */
+	if (!(h->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	if (off < h->nlmsg_len) {
+		struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+
+		if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)h + off),
+			      h->nlmsg_len - off, NULL) >= 0 &&
+		    tb[NLMSGERR_ATTR_MSG])
+			snprintf(a->msg, a->msg_size, "%.*s", nla_len(tb[NLMSGERR_ATTR_MSG]),
+				 (const char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+	}
 	return NL_STOP;
 }
 
 static int ack_done(struct nl_msg *m _unused_, void *arg)
 {
-	*(int *)arg = 0;
+	((struct ack *)arg)->err = 0;
 	return NL_STOP;
 }
 
-/* One socket per run, opened at the first request (an event that needs no netlink opens none). */
-static struct nl_sock *run_sock;
-
-void netlink_close(void)
-{
-	nl_socket_free(run_sock);
-	run_sock = NULL;
-}
-
-static int open_socket(struct nl_sock **ret)
+int netlink_open(int protocol, struct nl_sock **ret)
 {
 	_cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
-	int r;
+	int r, one = 1;
 
-	if (run_sock) {
-		*ret = run_sock;
-		return 0;
-	}
 	sk = nl_socket_alloc();
 	if (!sk)
 		return -ENOMEM;
-	r = nl_connect(sk, NETLINK_ROUTE);
+	r = nl_connect(sk, protocol);
 	if (r < 0)
 		return netlink_errno(r);
 	/* libnl sets 32 KiB; a PF with 256 VFs answers RTM_GETLINK with ~60 KiB in one skb, which
@@ -216,39 +230,67 @@ static int open_socket(struct nl_sock **ret)
 	if (r < 0)
 		return netlink_errno(r);
 	nl_socket_enable_msg_peek(sk); /* and libnl's own buffer grows to the message */
-	*ret = run_sock = TAKE_PTR(sk);
+	/* The kernel's reason with an error (devlink says why it refuses a mode), without the
+	 * request echoed back. Older kernels lack them: no message then. */
+	(void)setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	*ret = TAKE_PTR(sk);
 	return 0;
+}
+
+int netlink_request(struct nl_sock **sk, struct nl_msg *m, netlink_reply_fn fn, void *data,
+		    char *ret_msg, size_t msg_size)
+{
+	_cleanup_(nl_cb_putp) struct nl_cb *cb = NULL;
+	struct ack a = { .err = 1, .msg = ret_msg, .msg_size = msg_size };
+	int r;
+
+	if (ret_msg && msg_size)
+		ret_msg[0] = '\0';
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_err(cb, NL_CB_CUSTOM, ack_error, &a);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_done, &a);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, ack_done, &a); /* the end of a dump */
+	if (fn)
+		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, fn, data);
+	r = nl_send_auto(*sk, m);
+	while (r >= 0 && a.err > 0) {
+		r = nl_recvmsgs(*sk, cb);
+		if (r >= 0 || a.err <= 0)
+			r = 0;
+	}
+	if (r < 0) {
+		/* Replies may be left queued: the next request gets a fresh socket. */
+		nl_socket_free(*sk);
+		*sk = NULL;
+		return netlink_errno(r);
+	}
+	return a.err;
+}
+
+/* One rtnetlink socket per run, opened at the first request (an event that needs no netlink
+ * opens none). */
+static struct nl_sock *run_sock;
+
+void netlink_close(void)
+{
+	nl_socket_free(run_sock);
+	run_sock = NULL;
 }
 
 /* Sends m and waits for its ACK; collects replies with fn. */
 static int transact(struct nl_msg *m, nl_recvmsg_msg_cb_t fn, void *data)
 {
-	_cleanup_(nl_cb_putp) struct nl_cb *cb = NULL;
-	struct nl_sock *sk = NULL;
-	int r, err = 1;
+	int r;
 
-	r = open_socket(&sk);
-	if (r < 0)
-		return r;
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb)
-		return -ENOMEM;
-	nl_cb_err(cb, NL_CB_CUSTOM, ack_error, &err);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_done, &err);
-	if (fn)
-		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, fn, data);
-	r = nl_send_auto(sk, m);
-	while (r >= 0 && err > 0) {
-		r = nl_recvmsgs(sk, cb);
-		if (r >= 0 || err <= 0)
-			r = 0;
+	if (!run_sock) {
+		r = netlink_open(NETLINK_ROUTE, &run_sock);
+		if (r < 0)
+			return r;
 	}
-	if (r < 0) {
-		/* Replies may be left queued: the next request gets a fresh socket. */
-		netlink_close();
-		return netlink_errno(r);
-	}
-	return err;
+	return netlink_request(&run_sock, m, fn, data, NULL, 0);
 }
 
 int netlink_vf_set(int ifindex, unsigned vf, enum vf_key key, const struct vf_config *c)

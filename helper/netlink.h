@@ -42,6 +42,17 @@ int netlink_vf_set(int ifindex, unsigned vf, enum vf_key key, const struct vf_co
 int netlink_set_mtu(int ifindex, unsigned mtu);
 /* Sets or clears one IFF_* flag of an interface (IFF_PROMISC, IFF_UP). */
 int netlink_set_flag(int ifindex, unsigned flag, bool on);
+/* Shared with devlink.c (libnl-genl-3 rides on libnl-3's sockets). A socket of protocol with
+ * a receive buffer for big replies and extended ACKs on. */
+struct nl_sock;
+struct nl_msg;
+int netlink_open(int protocol, struct nl_sock **ret);
+/* Sends m and waits for its ACK or the end of its dump, passing each reply to fn. Returns the
+ * kernel's errno (negative) and, in ret_msg, the reason it gave, if any. On a transport error
+ * *sk is closed and set to NULL. */
+typedef int (*netlink_reply_fn)(struct nl_msg *m, void *data);
+int netlink_request(struct nl_sock **sk, struct nl_msg *m, netlink_reply_fn fn, void *data,
+		    char *ret_msg, size_t msg_size);
 /* Closes the run's socket (it is opened at the first request and kept for the run). */
 void netlink_close(void);
 /* For tests: parses an RTM_NEWLINK message as netlink_link_get() does. */

@@ -31,8 +31,7 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* The VFs that a change of count would destroy and that are in use. */
-static int vfs_in_use(struct pcidev *pf, unsigned numvfs, char **ret_list)
+int numvfs_in_use(struct pcidev *pf, unsigned numvfs, char **ret_list)
 {
 	_cleanup_free_ char *list = NULL;
 	size_t len = 0;
@@ -128,13 +127,15 @@ static int hand_off(const char *addr, char *unit, size_t n)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
 }
 
-/* cur -> want, through 0; restores cur when want fails after 0. */
-static int write_numvfs(struct pcidev *pf, unsigned cur, unsigned want)
+/* cur -> want, through 0, with the hook run at 0 VFs; restores cur when the hook or want fails
+ * after 0. */
+static int write_numvfs(struct pcidev *pf, unsigned cur, unsigned want,
+			const struct numvfs_hook *hook)
 {
 	char old[16], new[16], was[16];
 	unsigned got;
 	double t0;
-	int r;
+	int r, ex;
 
 	snprintf(was, sizeof(was), "%u", cur);
 	snprintf(old, sizeof(old), "%u", cur);
@@ -142,10 +143,23 @@ static int write_numvfs(struct pcidev *pf, unsigned cur, unsigned want)
 	netvf_forget(); /* the VF table read before is stale from here on */
 
 	/* The kernel refuses a change between two non-zero counts (EBUSY): go through 0. */
-	if (cur > 0 && want > 0) {
+	if (cur > 0 && (want > 0 || hook)) {
 		if (write_attr(pf, "sriov_numvfs", old, "0") < 0)
 			return EXIT_DEVICE;
 		snprintf(old, sizeof(old), "0");
+	}
+	if (hook) {
+		ex = hook->fn(hook->data);
+		if (ex != EXIT_OK) {
+			if (cur > 0 && pcidev_write(pf, "sriov_numvfs", was) >= 0)
+				log_info("%s: restored the %s VFs it had", pcidev_addr(pf), was);
+			else if (cur > 0)
+				log_error("%s: cannot restore its %s VFs: the PF has none now",
+					  pcidev_addr(pf), was);
+			return ex;
+		}
+		if (want == 0)
+			return EXIT_OK;
 	}
 	t0 = now_s();
 	r = pcidev_write(pf, "sriov_numvfs", new);
@@ -194,7 +208,7 @@ static int write_numvfs(struct pcidev *pf, unsigned cur, unsigned want)
 }
 
 int numvfs_decide(struct pcidev *pf, const struct apply_opts *o, const struct pf_plan_config *pc,
-		  unsigned cur, enum numvfs_step *ret)
+		  unsigned cur, bool recreate, enum numvfs_step *ret)
 {
 	const char *addr = pcidev_addr(pf);
 	unsigned asked, got;
@@ -202,27 +216,32 @@ int numvfs_decide(struct pcidev *pf, const struct apply_opts *o, const struct pf
 	int r;
 
 	*ret = NUMVFS_KEEP;
-	if (cur == pc->vfs)
+	if (cur == pc->vfs && !recreate)
 		return EXIT_OK;
 	/* The driver gave cur when the policy's count was asked last time: keep it. */
-	if (numvfs_shortfall(addr, &asked, &got) >= 0 && asked == pc->vfs && got == cur &&
-	    o->plan->mode != PLAN_CHECK) {
+	if (!recreate && numvfs_shortfall(addr, &asked, &got) >= 0 && asked == pc->vfs &&
+	    got == cur && o->plan->mode != PLAN_CHECK) {
 		log_debug("%s: the driver enabled %u of the %u VFs asked; not asking again", addr,
 			  got, asked);
 		return EXIT_OK;
 	}
-
 	/* Refuse before changing anything at all (check reports the difference, and who would
 	 * stop the change). */
 	if (cur > 0) {
 		_cleanup_free_ char *busy = NULL;
 
-		r = vfs_in_use(pf, cur, &busy);
+		r = numvfs_in_use(pf, cur, &busy);
 		if (r < 0)
 			return log_oom(), EXIT_USAGE;
 		if (r > 0 && o->plan->mode == PLAN_CHECK) {
 			printf("%s: VFs in use would stop a change of count: %s\n", addr, busy);
 			r = 0;
+		}
+		if (r > 0 && !pc->force && cur == pc->vfs) {
+			log_error(
+			    "%s: not re-creating its %u VFs for its eswitch mode and devlink parameters (the device takes them only without VFs): in use: %s; set force = true in %s to do it anyway",
+			    addr, cur, busy, pc->policy->path);
+			return EXIT_REFUSED;
 		}
 		if (r > 0 && !pc->force) {
 			log_error(
@@ -254,25 +273,36 @@ int numvfs_decide(struct pcidev *pf, const struct apply_opts *o, const struct pf
 }
 
 int numvfs_write(struct pcidev *pf, const struct apply_opts *o, const struct pf_plan_config *pc,
-		 unsigned cur)
+		 unsigned cur, const struct numvfs_hook *hook)
 {
 	const char *addr = pcidev_addr(pf);
 	unsigned asked, got;
 	char old[16], new[16];
+	int ex;
 
 	snprintf(old, sizeof(old), "%u", cur);
 	snprintf(new, sizeof(new), "%u", pc->vfs);
-	if (o->plan->mode == PLAN_DRY_RUN && cur > 0 && pc->vfs > 0) {
+	if (o->plan->mode == PLAN_APPLY)
+		return write_numvfs(pf, cur, pc->vfs, hook);
+
+	/* check: each difference once; a count that stays is none, whatever it takes. */
+	if (o->plan->mode == PLAN_DRY_RUN && cur > 0 && (pc->vfs > 0 || hook)) {
 		/* Say how it would really happen: every VF of the PF goes and new ones come. */
 		plan_diff(o->plan, addr, "sriov_numvfs", old, "0");
 		printf("%s: (all %u VFs are destroyed, then %u are created)\n", addr, cur, pc->vfs);
 		snprintf(old, sizeof(old), "0");
 	}
-	if (!plan_diff(o->plan, addr, "sriov_numvfs", old, new)) {
-		if (numvfs_shortfall(addr, &asked, &got) >= 0 && asked == pc->vfs && got == cur)
-			printf("%s: (the driver enabled %u of the %u VFs asked at the last try)\n",
-			       addr, got, asked);
-		return EXIT_OK;
+	if (hook) {
+		ex = hook->fn(hook->data);
+		if (ex != EXIT_OK)
+			return ex;
 	}
-	return write_numvfs(pf, cur, pc->vfs);
+	if (streq(old, new) || (o->plan->mode == PLAN_CHECK && cur == pc->vfs))
+		return EXIT_OK;
+	if (plan_diff(o->plan, addr, "sriov_numvfs", old, new))
+		return EXIT_OK; /* not reached: not applying */
+	if (numvfs_shortfall(addr, &asked, &got) >= 0 && asked == pc->vfs && got == cur)
+		printf("%s: (the driver enabled %u of the %u VFs asked at the last try)\n", addr,
+		       got, asked);
+	return EXIT_OK;
 }

@@ -174,6 +174,7 @@ struct pf_facts {
 	char unsupported[128];		 /* hwdb VIO_UNSUPPORTED: why vio cannot make its VFs */
 	bool link_up_default;		 /* hwdb VIO_PF_LINK=up: VFs need the PF up (igb, ixgbe) */
 	char vf_driver[MODULE_NAME_MAX]; /* hwdb VIO_VF_DRIVER: the VFs' native driver, or "" */
+	bool eswitch_vfs_unbound;	 /* hwdb VIO_ESWITCH_ORDER=vfs-unbound (mlx5) */
 };
 
 /* The policy applied to one PF, after matching and device checks. */

@@ -130,6 +130,11 @@ const char *pcidev_addr(const struct pcidev *d)
 	return d->addr;
 }
 
+const char *pcidev_subsystem(const struct pcidev *d)
+{
+	return udev_device_get_subsystem(d->dev) ?: "";
+}
+
 const char *pcidev_syspath(const struct pcidev *d)
 {
 	return udev_device_get_syspath(d->dev);
@@ -400,6 +405,18 @@ int netdev_udev_property(const char *ifname, const char *key, char **ret)
 	return v && !*ret ? -ENOMEM : 0;
 }
 
+int netdev_udev_initialized(const char *ifname)
+{
+	_cleanup_(udev_device_unrefp) struct udev_device *dev = NULL;
+
+	if (!ifname_valid(ifname))
+		return -EINVAL;
+	dev = udev_device_new_from_subsystem_sysname(udev_ctx(), "net", ifname);
+	if (!dev)
+		return neg_errno();
+	return udev_device_get_is_initialized(dev);
+}
+
 /* Asks udev to run its rules for a device again, as `udevadm trigger` does. */
 static int trigger(const char *syspath)
 {
@@ -483,12 +500,14 @@ static void hwdb_prop(struct pcidev_hwdb *h, const char *key, const char *value)
 		snprintf(h->unsupported, sizeof(h->unsupported), "%s", value);
 	else if (streq(key, "VIO_PF_LINK"))
 		snprintf(h->pf_link, sizeof(h->pf_link), "%s", value);
+	else if (streq(key, "VIO_ESWITCH_ORDER"))
+		snprintf(h->eswitch_order, sizeof(h->eswitch_order), "%s", value);
 }
 
 int pcidev_hwdb(const struct pcidev *d, struct pcidev_hwdb *ret)
 {
 	static const char *const keys[] = { "VIO_KIND", "VIO_VF_DRIVER", "VIO_UNSUPPORTED",
-					    "VIO_PF_LINK" };
+					    "VIO_PF_LINK", "VIO_ESWITCH_ORDER" };
 	_cleanup_(udev_hwdb_unrefp) struct udev_hwdb *hwdb = NULL;
 	_cleanup_free_ char *modalias = NULL;
 	const char *devpath = getenv("DEVPATH");
@@ -510,8 +529,12 @@ int pcidev_hwdb(const struct pcidev *d, struct pcidev_hwdb *ret)
 			return 0;
 		}
 	}
-	/* Run by hand: the hwdb as it is now. */
-	r = pcidev_read(d, "modalias", &modalias);
+	/* Run by hand: the hwdb as it is now. SR-IOV devices of other buses have no modalias:
+	 * "BUS:NAME" ("netdevsim:netdevsim10") is their key. */
+	if (d->pci)
+		r = pcidev_read(d, "modalias", &modalias);
+	else
+		r = asprintf(&modalias, "%s:%s", pcidev_subsystem(d), d->addr) < 0 ? -ENOMEM : 0;
 	if (r < 0)
 		return r;
 	hwdb = udev_hwdb_new(udev_ctx());

@@ -21,6 +21,8 @@ DEFINE_POINTER_CLEANUP(struct pcidev, pcidev_unref)
 
 const char *pcidev_addr(const struct pcidev *d);
 const char *pcidev_syspath(const struct pcidev *d);
+/* "pci", or the bus of an SR-IOV device elsewhere ("netdevsim"). */
+const char *pcidev_subsystem(const struct pcidev *d);
 
 int pcidev_read(const struct pcidev *d, const char *attr, char **ret);
 int pcidev_read_unsigned(const struct pcidev *d, const char *attr, unsigned *ret);
@@ -49,6 +51,7 @@ struct pcidev_hwdb {
 	char vf_driver[MODULE_NAME_MAX]; /* VIO_VF_DRIVER */
 	char unsupported[128];		 /* VIO_UNSUPPORTED */
 	char pf_link[8];		 /* VIO_PF_LINK */
+	char eswitch_order[16];		 /* VIO_ESWITCH_ORDER */
 };
 /* Under udev, from the event's environment (the event's device) or udev's database (another
  * device, such as a VF's PF), where udev imported them already; run by hand, from the hwdb. */
@@ -63,6 +66,8 @@ int netdev_read(const char *ifname, const char *attr, char **ret);
 int netdev_is_up(const char *ifname);
 /* A property udev gave an interface (its database); *ret NULL when it has none. */
 int netdev_udev_property(const char *ifname, const char *key, char **ret);
+/* 1 when udev has handled the interface's add event (its name is final), else 0. */
+int netdev_udev_initialized(const char *ifname);
 /* "change" events, as `udevadm trigger` sends: udev runs its rules for the device again. */
 int pcidev_trigger(const struct pcidev *d);
 int netdev_trigger(const char *ifname);

@@ -5,7 +5,7 @@
 # usage: tests/deps.sh build|check|ci...
 set -euo pipefail
 
-build=(build-essential pkg-config libudev-dev libkmod-dev libnl-3-dev libnl-route-3-dev
+build=(build-essential pkg-config libudev-dev libkmod-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev
 	libconfig-dev libssl-dev)
 check=(umockdev openssl udev systemd util-linux shellcheck clang-format python3)
 ci=(clang valgrind git ca-certificates kmod)

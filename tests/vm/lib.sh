@@ -67,7 +67,7 @@ build_image() {
 	cp "$KROOT/lib/modules/$KV"/modules.{order,builtin,builtin.modinfo} "$root/lib/modules/$KV/"
 	depmod -b "$root" "$KV"
 
-	copy_bin "$root" /lib/systemd/systemd-udevd /bin/udevadm /bin/ip /sbin/devlink /usr/sbin/nvme /usr/bin/jq \
+	copy_bin "$root" /lib/systemd/systemd-udevd /bin/udevadm /usr/bin/systemd-hwdb /bin/ip /sbin/devlink /usr/sbin/nvme /usr/bin/jq \
 		/usr/bin/socat
 	# Loaded by vio with dlopen(), so ldd does not name them.
 	copy_bin "$root" /lib/x86_64-linux-gnu/libkmod.so.2 /lib/x86_64-linux-gnu/libcrypto.so.3

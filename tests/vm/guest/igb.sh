@@ -154,6 +154,15 @@ VIO_LOG_TARGET=stderr vio check >/tmp/n4d 2>&1
 check "N4 check after apply: exit 0" 0 "$?"
 sed 's/^/  /' /tmp/n4d
 
+# A mode the device refuses: igb has no devlink eswitch. Said with the key's line; nothing changes.
+sed -i 's/mtu = 9000; };/mtu = 9000; eswitch = "switchdev"; };/' /etc/vio.d/50-igb.conf
+VIO_LOG_TARGET=stderr vio apply "$PF" >/tmp/n4e 2>&1
+check "N4 eswitch on igb: exit 3" 3 "$?"
+sed 's/^/  /' /tmp/n4e
+check "N4 eswitch on igb: named" 1 "$(grep -c "50-igb.conf:1: $PF: eswitch = \"switchdev\", but the PF's driver (igb) offers no devlink eswitch" /tmp/n4e)"
+check "N4 eswitch on igb: nothing changed" "7 $(vfmac 0)" "$(cat "/sys/bus/pci/devices/$PF/sriov_numvfs") 52:54:00:00:10:00"
+sed -i 's/ eswitch = "switchdev";//' /etc/vio.d/50-igb.conf
+
 echo "--- N3 in use: another network namespace, an open vfio group"
 N1=$(vfnet 1)
 unshare -n sleep 600 &

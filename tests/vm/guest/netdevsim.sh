@@ -70,3 +70,85 @@ check "6 refused: vlan (sent before) applied" 201 "$(vf 1 '.vlan_list[0].vlan')"
 check "6 refused: trust (sent after) applied" false "$(vf 1 .trust)"
 check "6 refused: rate unchanged" 200 "$(vf 1 .rate.max_tx)"
 devlink dev eswitch set netdevsim/netdevsim10 mode legacy
+
+echo "--- 6d eswitch mode and devlink parameters: set while the PF has no VFs"
+DL=netdevsim/netdevsim10
+mode() { devlink -j dev eswitch show "$DL" | jq -r '.dev[].mode'; }
+param() { devlink -j dev param show "$DL" name "$1" | jq -r '.param[][0].values[] | select(.cmode == "driverinit") | .value'; }
+vfports() { devlink -j port show | jq '[.port[] | select(.flavour == "pcivf")] | length'; }
+npf() { cat $D/sriov_numvfs; }
+check "6d before: legacy, max_macs 32, test1 true" "legacy 32 true" "$(mode) $(param max_macs) $(param test1)"
+# netdevsim refuses VF rates in switchdev mode (6c): none asked from here on.
+sed -i 's/^  promisc = true;/  promisc = true;\n  eswitch = "switchdev";\n  devlink = { max_macs = 64; test1 = false; };/; s/ min_tx_rate = 10; max_tx_rate = 300;//' \
+	/etc/vio.d/90-netdevsim.conf
+VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/d1 2>&1
+check "6d apply: exit 0" 0 "$?"
+sed 's/^/  /' /tmp/d1
+check "6d the order: VFs gone, parameters, reload, mode, VFs back" \
+	"sriov_numvfs 4 -> 0|devlink max_macs (driverinit) 32 -> 64|devlink test1 (driverinit) true -> false|reloaded|eswitch legacy -> switchdev|sriov_numvfs 0 -> 4" \
+	"$(grep -oE 'sriov_numvfs [0-9]+ -> [0-9]+|devlink [a-z_0-9]+ \(driverinit\) [a-z0-9]+ -> [a-z0-9]+|reloaded|eswitch [a-z]+ -> [a-z]+' /tmp/d1 | tr '\n' '|' | sed 's/|$//')"
+check "6d switchdev" switchdev "$(mode)"
+check "6d max_macs 64, test1 false (driverinit values)" "64 false" "$(param max_macs) $(param test1)"
+check "6d 4 VFs" 4 "$(npf)"
+check "6d a representor port per VF" 4 "$(vfports)"
+P2=$(for n in "$D"/net/*; do case ${n##*/} in *pf0vf*) ;; *) echo "${n##*/}" ;; esac; done | head -1)
+check "6d the PF's interface, made anew by the reload, renamed by udev" "$P" "$P2"
+check "6d vf0's MAC again (the VFs are new)" 52:54:00:ab:cd:01 "$(vf 0 .address)"
+check "6d PF promisc again (its interface is new)" 1 "$(/bin/ip -j link show dev "$P" | jq -M -r '.[0].flags | index("PROMISC") != null | if . then 1 else 0 end')"
+VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/d2 2>&1
+check "6d second apply: exit 0" 0 "$?"
+if grep -qE ' -> ' /tmp/d2; then fail "6d second apply: nothing sent" "$(tr '\n' '|' </tmp/d2)"; else pass "6d second apply: nothing sent"; fi
+vio explain "$P" >/tmp/d3 2>&1
+check "6d explain names both keys" 2 "$(grep -cE '^  (eswitch +switchdev|devlink max_macs +64) ' /tmp/d3)"
+
+echo "--- 6d the mode changed behind vio's back: check names it, dry-run shows the way back"
+devlink dev eswitch set "$DL" mode legacy
+vio check >/tmp/d4 2>&1
+check "6d check: exit 5" 5 "$?"
+check "6d check names the mode" 1 "$(grep -c "netdevsim10: eswitch is legacy, policy wants switchdev" /tmp/d4)"
+vio apply --dry-run "$P" >/tmp/d5 2>&1
+sed 's/^/  /' /tmp/d5
+check "6d dry-run: through 0 VFs" "sriov_numvfs 4 -> 0|eswitch legacy -> switchdev|sriov_numvfs 0 -> 4" \
+	"$(grep -oE 'sriov_numvfs [0-9]+ -> [0-9]+|eswitch [a-z]+ -> [a-z]+' /tmp/d5 | tr '\n' '|' | sed 's/|$//')"
+check "6d dry-run changed nothing" "legacy 4" "$(mode) $(npf)"
+VIO_LOG_TARGET=stderr vio apply "$P" >/dev/null 2>&1
+check "6d apply puts it back" "switchdev 4" "$(mode) $(npf)"
+
+echo "--- 6d bad requests: clear errors, nothing changed"
+cp /etc/vio.d/90-netdevsim.conf /tmp/good.conf
+sed -i 's/test1 = false; }/test1 = false; bogus = 1; }/' /etc/vio.d/90-netdevsim.conf
+VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/d6 2>&1
+check "6d unknown parameter: exit 2" 2 "$?"
+check "6d unknown parameter: named, with those the PF has" 1 \
+	"$(grep -c "90-netdevsim.conf:[0-9]*: netdevsim10: devlink parameter 'bogus': the PF has no such parameter (it has: max_macs, test1)" /tmp/d6)"
+cp /tmp/good.conf /etc/vio.d/90-netdevsim.conf
+sed -i 's/max_macs = 64;/max_macs = true;/' /etc/vio.d/90-netdevsim.conf
+VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/d7 2>&1
+check "6d wrong type: exit 2" 2 "$?"
+check "6d wrong type: named" 1 "$(grep -c "devlink parameter 'max_macs' is an integer 0..4294967295 on this device, not true" /tmp/d7)"
+check "6d bad requests changed nothing" "switchdev 64 false 4" "$(mode) $(param max_macs) $(param test1) $(npf)"
+# The driver refuses the reload: the value goes back, and so do the VFs.
+cp /tmp/good.conf /etc/vio.d/90-netdevsim.conf
+sed -i 's/max_macs = 64;/max_macs = 16;/' /etc/vio.d/90-netdevsim.conf
+echo 1 >/sys/kernel/debug/netdevsim/netdevsim10/dont_allow_reload
+VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/d8 2>&1
+check "6d reload refused: exit 3" 3 "$?"
+sed 's/^/  /' /tmp/d8
+check "6d reload refused: the driver's reason" 1 "$(grep -c "cannot reload its driver for the driverinit values: .*User forbid the reload for testing purposes" /tmp/d8)"
+check "6d reload refused: max_macs put back, VFs restored, mode kept" "64 4 switchdev" "$(param max_macs) $(npf) $(mode)"
+echo 0 >/sys/kernel/debug/netdevsim/netdevsim10/dont_allow_reload
+cp /tmp/good.conf /etc/vio.d/90-netdevsim.conf
+
+echo "--- 6d hwdb VIO_ESWITCH_ORDER=vfs-unbound (mlx5's order): the mode is changed with the VFs there"
+mkdir -p /etc/udev/hwdb.d
+printf 'netdevsim:netdevsim10\n VIO_ESWITCH_ORDER=vfs-unbound\n' >/etc/udev/hwdb.d/61-lab.hwdb
+systemd-hwdb update
+sed -i 's/eswitch = "switchdev";/eswitch = "legacy";/' /etc/vio.d/90-netdevsim.conf
+VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/d9 2>&1
+check "6d vfs-unbound: exit 0" 0 "$?"
+sed 's/^/  /' /tmp/d9
+check "6d vfs-unbound: mode changed" legacy "$(mode)"
+check "6d vfs-unbound: the VFs were not re-created" 0 "$(grep -c 'sriov_numvfs' /tmp/d9)"
+check "6d vfs-unbound: VF representors gone with switchdev" 0 "$(vfports)"
+rm /etc/udev/hwdb.d/61-lab.hwdb
+systemd-hwdb update

@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# eswitch and devlink keys on a PF whose driver has no devlink (or a kernel without devlink, as
+# on the machine running the fast tier): a clear error naming the key, and nothing written.
+# Setting them for real is proven on netdevsim in the real-kernel tier (netdevsim.sh, 6d).
+. "$(dirname "$0")/lib.sh"
+
+PF=0000:01:00.0
+
+setup() {
+	tb_new
+	tb_pf $PF 8086 10c9 0x020000 8 igb 2 0
+	tb_netdev $PF eth0
+}
+
+# expect_err_re NAME ERE: stderr matches the extended regular expression.
+expect_err_re() {
+	if grep -qE -- "$2" "$ERR"; then pass "$1: says /$2/"; else fail "$1: says /$2/"; fi
+}
+
+setup
+printf 'pf = { name = "01:00.0"; vfs = 4;\n  eswitch = "switchdev"; };\n' | policy 50-igb.conf
+before=$(snapshot)
+run_vio -P "$POL" apply $PF
+expect_rc "eswitch without devlink" 3
+expect_err_re "eswitch without devlink" \
+	"50-igb.conf:2: 0000:01:00.0: eswitch = \"switchdev\", but (the kernel has no devlink|the PF's driver \(igb\) offers no devlink eswitch)"
+expect_unchanged "eswitch without devlink: nothing written (the count stays 2)" "$before"
+run_vio -P "$POL" check
+expect_rc "eswitch without devlink: check" 3
+tb_cleanup
+
+setup
+printf 'pf = { name = "01:00.0"; vfs = 4;\n  devlink = { max_macs = 32; }; };\n' | policy 50-igb.conf
+before=$(snapshot)
+run_vio -P "$POL" apply $PF
+# 3 when the kernel has no devlink at all, 2 when it has and the PF has no such parameter.
+if grep -q "the kernel has no devlink" "$ERR"; then
+	expect_rc "devlink without devlink" 3
+else
+	expect_rc "devlink without devlink" 2
+fi
+expect_err_re "devlink without devlink" \
+	"50-igb.conf:2: 0000:01:00.0: (cannot read its devlink parameters: the kernel has no devlink|devlink parameter 'max_macs': the PF has no such parameter \(it has none\))"
+expect_unchanged "devlink without devlink: nothing written" "$before"
+tb_cleanup
+
+finish
