@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vio list: every SR-IOV PF and its VFs as the kernel has them, with the policy that applies. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "shared/log.h"
 #include "apply.h"
+#include "devlink.h"
 #include "list.h"
 #include "lock.h"
 #include "netlink.h"
@@ -18,6 +20,10 @@ struct vf_row {
 	char addr[PCI_ADDR_MAX];
 	char *driver;
 	int iommu;		    /* -1: none */
+	char netdev[16];	    /* its own interface, "" when none */
+	int mtu;		    /* -1: no interface */
+	char *managed_by;	    /* ID_NET_MANAGED_BY of its interface (udev) */
+	char vfio_link[PATH_MAX];   /* /dev/vfio/by-vf/..., "" when none */
 	const struct vf_state *net; /* NULL: no PF netdev, or not reported */
 };
 
@@ -30,6 +36,9 @@ struct pf_row {
 	unsigned numvfs, totalvfs;
 	int autoprobe; /* -1: no such attribute */
 	const char *policy;
+	const char *eswitch;	      /* NULL: no devlink eswitch */
+	struct devlink_param *params; /* those the policy names */
+	unsigned n_params;
 	struct vf_row *vfs;
 	unsigned n_vfs;
 };
@@ -95,7 +104,23 @@ static void print_json(const struct pf_row *pf, bool first)
 	json_bool(pf->autoprobe);
 	fputs(", \"policy\": ", stdout);
 	json_str(pf->policy);
-	fputs(", \"vfs\": [", stdout);
+	fputs(", \"eswitch\": ", stdout);
+	json_str(pf->eswitch);
+	fputs(", \"devlink\": {", stdout);
+	for (unsigned i = 0; i < pf->n_params; i++) {
+		const struct devlink_param *p = &pf->params[i];
+		enum devlink_cmode c = p->cmodes & (1u << DEVLINK_CMODE_RUNTIME)
+					   ? DEVLINK_CMODE_RUNTIME
+					   : DEVLINK_CMODE_DRIVERINIT;
+		char v[DEVLINK_NAME_MAX + 2];
+
+		devlink_value_format(p, c, v, sizeof(v));
+		/* Numbers, true or false, or a quoted name: JSON as they are. */
+		printf("%s", i ? ", " : "");
+		json_str(p->name);
+		printf(": %s", v);
+	}
+	fputs("}, \"vfs\": [", stdout);
 	for (unsigned i = 0; i < pf->n_vfs; i++) {
 		const struct vf_row *v = &pf->vfs[i];
 		char mac[MAC_STR_MAX];
@@ -120,6 +145,14 @@ static void print_json(const struct pf_row *pf, bool first)
 		json_bool(v->net ? v->net->trust : -1);
 		fputs(", \"spoofchk\": ", stdout);
 		json_bool(v->net ? v->net->spoofchk : -1);
+		fputs(", \"netdev\": ", stdout);
+		json_str(v->netdev[0] ? v->netdev : NULL);
+		fputs(", \"mtu\": ", stdout);
+		json_int(v->mtu);
+		fputs(", \"managed_by\": ", stdout);
+		json_str(v->managed_by);
+		fputs(", \"vfio_link\": ", stdout);
+		json_str(v->vfio_link[0] ? v->vfio_link : NULL);
 		putchar('}');
 	}
 	fputs(pf->n_vfs ? "\n    ]}" : "]}", stdout);
@@ -159,6 +192,51 @@ static void print_table(const struct pf_row *pf)
 	}
 }
 
+/* The VF's own interface and vfio node. */
+static void vf_devices(const struct pf_facts *facts, unsigned index, struct pcidev *vf,
+		       struct vf_row *v)
+{
+	_cleanup_free_ char *mtu = NULL, *target = NULL;
+	char link[PATH_MAX], node[32];
+	unsigned u;
+
+	if (pcidev_netdev(vf, v->netdev) >= 0) {
+		if (netdev_read(v->netdev, "mtu", &mtu) >= 0 && parse_unsigned(mtu, 65535, &u) >= 0)
+			v->mtu = (int)u;
+		(void)netdev_udev_property(v->netdev, "ID_NET_MANAGED_BY", &v->managed_by);
+	}
+	if (v->iommu < 0 || !v->driver || !streq(v->driver, "vfio-pci"))
+		return;
+	snprintf(link, sizeof(link), "/dev/vfio/by-vf/%s-vf%u", facts->addr, index);
+	snprintf(node, sizeof(node), "/dev/vfio/%d", v->iommu);
+	target = realpath(link, NULL);
+	if (target && streq(target, node))
+		memcpy(v->vfio_link, link, sizeof(link));
+}
+
+/* The PF's eswitch mode, and the devlink parameters its policy names. */
+static void pf_devlink(struct pcidev *pf, const struct policy *p, struct pf_row *row)
+{
+	struct devlink_dev dev = {};
+	struct devlink_param *all = NULL;
+	enum eswitch_mode mode;
+	unsigned n = 0;
+	char msg[256];
+
+	snprintf(dev.bus, sizeof(dev.bus), "%s", pcidev_subsystem(pf));
+	snprintf(dev.name, sizeof(dev.name), "%s", pcidev_addr(pf));
+	if (devlink_eswitch_get(&dev, &mode, msg, sizeof(msg)) >= 0)
+		row->eswitch = eswitch_mode_to_string(mode);
+	if (!p || !p->n_devlink || devlink_params(&dev, &all, &n, msg, sizeof(msg)) < 0)
+		return;
+	row->params = calloc(p->n_devlink, sizeof(*row->params));
+	for (unsigned i = 0; row->params && i < p->n_devlink; i++)
+		for (unsigned k = 0; k < n; k++)
+			if (streq(all[k].name, p->devlink[i].name))
+				row->params[row->n_params++] = all[k];
+	free(all);
+}
+
 static int list_one(struct pcidev *pf, void *userdata)
 {
 	struct list_ctx *ctx = userdata;
@@ -190,6 +268,8 @@ static int list_one(struct pcidev *pf, void *userdata)
 	row.totalvfs = facts.totalvfs == VF_INDEX_MAX ? row.numvfs : facts.totalvfs;
 	if (pcidev_read_unsigned(pf, "sriov_drivers_autoprobe", &a) >= 0)
 		row.autoprobe = a;
+	if (ctx->json)
+		pf_devlink(pf, p, &row);
 	/* VF network settings: one RTM_GETLINK for the PF, where the PF has a netdev here. What
 	 * cannot be read is shown as unknown, said on stderr, and makes the exit status 3. */
 	if (row.netdev && row.numvfs) {
@@ -218,11 +298,13 @@ static int list_one(struct pcidev *pf, void *userdata)
 
 		v->index = i;
 		v->iommu = -1;
+		v->mtu = -1;
 		if (pcidev_is_pci(pf) && pcidev_virtfn(pf, i, &vf) >= 0) {
 			snprintf(v->addr, sizeof(v->addr), "%s", pcidev_addr(vf));
 			(void)pcidev_driver(vf, &v->driver);
 			if (pcidev_iommu_group(vf, &g) >= 0)
 				v->iommu = (int)g;
+			vf_devices(&facts, i, vf, v);
 		}
 		if (ls && i < ls->n_vfs && ls->vfs[i].present)
 			v->net = &ls->vfs[i];
@@ -234,9 +316,12 @@ static int list_one(struct pcidev *pf, void *userdata)
 		print_table(&row);
 	ctx->n++;
 
-	for (unsigned i = 0; i < row.n_vfs; i++)
+	for (unsigned i = 0; i < row.n_vfs; i++) {
 		free(row.vfs[i].driver);
+		free(row.vfs[i].managed_by);
+	}
 	free(row.vfs);
+	free(row.params);
 	free(row.driver);
 	return 0;
 }

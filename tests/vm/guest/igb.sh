@@ -116,6 +116,11 @@ L2=/dev/vfio/by-vf/$PF-vf2
 check "N4 vf2: $L2 -> its group" "/dev/vfio/$G2" "$(readlink -f "$L2")"
 check "N4 vf2: /dev/vfio/$G2 owner, group, mode" "qemu kvm 660" "$(stat -c '%U %G %a' "/dev/vfio/$G2")"
 for l in /dev/vfio/by-vf/*; do echo "  $l -> $(readlink "$l")"; done
+J=$(vio list --json)
+check "N4 list --json: vf3's interface, MTU and manager" "$I3 9000 io.systemd.Network" \
+	"$(echo "$J" | jq -r '.pfs[0].vfs[3] | "\(.netdev) \(.mtu) \(.managed_by)"')"
+check "N4 list --json: vf2's vfio link" "$L2" "$(echo "$J" | jq -r '.pfs[0].vfs[2].vfio_link')"
+check "N4 list --json: igb has no eswitch" null "$(echo "$J" | jq -r '.pfs[0].eswitch')"
 VIO_LOG_TARGET=stderr vio check >/tmp/n4a 2>&1
 check "N4 check: exit 0" 0 "$?"
 sed 's/^/  /' /tmp/n4a

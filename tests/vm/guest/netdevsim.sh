@@ -98,6 +98,8 @@ check "6d PF promisc again (its interface is new)" 1 "$(/bin/ip -j link show dev
 VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/d2 2>&1
 check "6d second apply: exit 0" 0 "$?"
 if grep -qE ' -> ' /tmp/d2; then fail "6d second apply: nothing sent" "$(tr '\n' '|' </tmp/d2)"; else pass "6d second apply: nothing sent"; fi
+check "6d list --json: mode and the policy's parameters" 'switchdev {"max_macs":64,"test1":false}' \
+	"$(vio list --json | jq -c -r '.pfs[] | select(.address == "netdevsim10") | "\(.eswitch) \(.devlink)"')"
 vio explain "$P" >/tmp/d3 2>&1
 check "6d explain names both keys" 2 "$(grep -cE '^  (eswitch +switchdev|devlink max_macs +64) ' /tmp/d3)"
 
