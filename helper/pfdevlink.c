@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <netlink/attr.h>
 
@@ -292,27 +291,13 @@ static int put_back(struct pf_devlink *dl, unsigned n_set)
 	return EXIT_DEVICE;
 }
 
-/* A reload makes the driver's interfaces anew: the PF's gets its name from udev again. Outside
- * udev's events, wait for udev to have it (at most 10 s); inside the PF's own event it waits
- * for us, so the kernel's name stands for this run. */
+/* A reload makes the driver's interfaces anew: the PF's gets its name from udev again. */
 static void after_reload(struct pf_devlink *dl)
 {
-	bool udev = !getenv("SEQNUM") && access("/run/udev/control", F_OK) >= 0;
-	char ifname[16];
-	int i;
-
 	netvf_forget();
-	for (i = 0; udev && i < 200; i++) {
-		if (pcidev_netdev(dl->pf, ifname) >= 0 && netdev_udev_initialized(ifname) > 0)
-			break;
-		usleep(50 * 1000);
-	}
-	if (pcidev_netdev(dl->pf, dl->facts->ifname) < 0)
+	if (pcidev_netdev_settled(dl->pf, dl->facts->ifname) < 0)
 		dl->facts->ifname[0] = '\0';
-	log_debug("%s: after the reload: interface '%s'%s", dl->where, dl->facts->ifname,
-		  !udev	    ? ""
-		  : i < 200 ? ", as udev named it"
-			    : ", udev did not name it in 10 s");
+	log_debug("%s: after the reload: interface '%s'", dl->where, dl->facts->ifname);
 }
 
 int pf_devlink_at_no_vfs(void *data)

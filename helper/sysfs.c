@@ -417,6 +417,20 @@ int netdev_udev_initialized(const char *ifname)
 	return udev_device_get_is_initialized(dev);
 }
 
+int pcidev_netdev_settled(const struct pcidev *d, char ret[static 16])
+{
+	bool wait = !getenv("SEQNUM") && access("/run/udev/control", F_OK) >= 0;
+	int r;
+
+	/* A rename keeps the interface in the device's net/ directory: only its name changes. */
+	for (int i = 0;; i++) {
+		r = pcidev_netdev(d, ret);
+		if (r < 0 || !wait || i == 200 || netdev_udev_initialized(ret) > 0)
+			return r;
+		usleep(50 * 1000);
+	}
+}
+
 /* Asks udev to run its rules for a device again, as `udevadm trigger` does. */
 static int trigger(const char *syspath)
 {

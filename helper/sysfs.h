@@ -68,6 +68,10 @@ int netdev_is_up(const char *ifname);
 int netdev_udev_property(const char *ifname, const char *key, char **ret);
 /* 1 when udev has handled the interface's add event (its name is final), else 0. */
 int netdev_udev_initialized(const char *ifname);
+/* The device's interface once udev has named it: a new interface is renamed in its own udev
+ * event. Outside udev's events, waits for that (at most 10 s, when udev runs); inside one,
+ * the interface's event waits for ours, so the kernel's name stands for the run. */
+int pcidev_netdev_settled(const struct pcidev *d, char ret[static 16]);
 /* "change" events, as `udevadm trigger` sends: udev runs its rules for the device again. */
 int pcidev_trigger(const struct pcidev *d);
 int netdev_trigger(const char *ifname);

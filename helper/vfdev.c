@@ -93,7 +93,11 @@ static int netdev_apply(struct pcidev *vf, const char *where, const struct apply
 	char ifname[16], what[64];
 	int r;
 
-	r = pcidev_netdev(vf, ifname);
+	id = vfdev_managed_by(pc, vc, &nm, &why);
+	if (!(vc->set & VF_KEY_BIT(VF_KEY_MTU)) && !id)
+		return EXIT_OK;
+	/* Just bound: udev is renaming the new interface; its final name, please. */
+	r = pcidev_netdev_settled(vf, ifname);
 	if (r == -ENOENT || r == -ENODEV) /* its own udev event will bring the settings */
 		return EXIT_OK;
 	if (r < 0)
@@ -105,7 +109,6 @@ static int netdev_apply(struct pcidev *vf, const char *where, const struct apply
 					       ifname, vc->mtu),
 			       EXIT_DEVICE;
 	}
-	id = vfdev_managed_by(pc, vc, &nm, &why);
 	if (!id || under_udev())
 		return EXIT_OK;
 	r = netdev_udev_property(ifname, "ID_NET_MANAGED_BY", &cur);

@@ -45,7 +45,9 @@ check_initrd() { # LOG FLAVOUR
 	expect "$log" "$fl: sriov_numvfs 2, autoprobe off" has "$log" 'VIO-STATE 0000:01:00.0 numvfs=2 autoprobe=0'
 	expect "$log" "$fl: vf0 bound to vfio-pci" has "$log" 'VIO-STATE 0000:01:00.0 virtfn0 0000:01:00.1 driver=vfio-pci'
 	expect "$log" "$fl: vf1 bound to pci-stub" has "$log" 'VIO-STATE 0000:01:00.0 virtfn1 0000:01:00.2 driver=pci-stub'
-	expect "$log" "$fl: /dev/vfio group for vf0" has "$log" 'VIO-STATE vfio [0-9]+ vfio'
+	expect "$log" "$fl: /dev/vfio group for vf0" has "$log" 'VIO-STATE vfio [0-9]+ by-vf vfio'
+	expect "$log" "$fl: ...and its stable name, from udev in the initramfs" \
+		has "$log" 'VIO-STATE by-vf 0000:01:00.0-vf0 -> \.\./[0-9]+'
 	expect "$log" "$fl: a second coldplug (as after switch-root) writes nothing" \
 		hasnt "$after" 'vio\[[0-9]+\]: .*( -> |bound to|loaded module)'
 	expect "$log" "$fl: ...and says so" \

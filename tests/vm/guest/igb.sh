@@ -202,7 +202,7 @@ check "N3 ...naming the three VFs and their users" 1 \
 	"$(grep -c "in use: vf 1 .*another network namespace.*vf 2 .*vfio group $G is open.*vf 3 .*interface $N3 is up" /tmp/n3c)"
 check "N3 ...and nothing changed" 7 "$(cat "/sys/bus/pci/devices/$PF/sriov_numvfs")"
 sed -i 's/vfs = 4;/vfs = 4; force = true;/' /etc/vio.d/50-igb.conf
-VIO_LOG_TARGET=stderr vio apply "$PF" >/tmp/n3d 2>&1
+VIO_LOG_TARGET=stderr vio apply "$PF" >/tmp/n3d 2>&1; rc=$?; sed "s/^/  /" /tmp/n3d; (exit $rc)
 check "N3 force = true: exit 0" 0 "$?"
 check "N3 force = true: 4 VFs" 4 "$(cat "/sys/bus/pci/devices/$PF/sriov_numvfs")"
 kill "$holder" "$nspid" 2>/dev/null

@@ -81,7 +81,7 @@ prepare_qemu_nvme() {
 	done
 	mkdir -p /etc/udev/rules.d
 	cat >/etc/udev/rules.d/59-lab-qemu-nvme-online.rules <<'RULE'
-ACTION=="add|change", SUBSYSTEM=="pci", ATTR{vendor}=="0x1b36", ATTR{device}=="0x0010", KERNEL!="*.0", RUN+="/bin/sh /vio-tests/lib.sh nvme-online $kernel"
+ACTION=="add|change", SUBSYSTEM=="pci", ATTR{vendor}=="0x1b36", ATTR{device}=="0x0010", KERNEL!="*.0", IMPORT{program}="/bin/sh /vio-tests/lib.sh nvme-online $kernel"
 RULE
 }
 

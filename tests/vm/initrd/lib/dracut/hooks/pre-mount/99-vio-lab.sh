@@ -26,6 +26,7 @@
 		echo "VIO-MAC ${d##*/} 1 $(vio mac "${d##*/}" 1)"
 	done
 	[ -c /dev/vfio/vfio ] && echo "VIO-STATE vfio $(cd /dev/vfio && echo *)"
+	for l in /dev/vfio/by-vf/*; do [ -L "$l" ] && echo "VIO-STATE by-vf ${l##*/} -> $(readlink "$l")"; done
 	echo "VIO-MARK coldplug"
 	echo "VIO-MARK coldplug" >/dev/kmsg
 	udevadm trigger --action=add --subsystem-match=pci
