@@ -12,6 +12,7 @@
 #include "modload.h"
 #include "netvf.h"
 #include "numvfs.h"
+#include "nvmevirt.h"
 #include "pfdevlink.h"
 #include "vfdev.h"
 
@@ -97,6 +98,8 @@ int pf_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret)
 	snprintf(f.unsupported, sizeof(f.unsupported), "%s", hw.unsupported);
 	f.link_up_default = streq(hw.pf_link, "up");
 	f.eswitch_vfs_unbound = streq(hw.eswitch_order, "vfs-unbound");
+	f.nvme_virt = hw.nvme_virt;
+	f.nvme_release = hw.nvme_release;
 	if (module_name_valid(hw.vf_driver))
 		snprintf(f.vf_driver, sizeof(f.vf_driver), "%s", hw.vf_driver);
 	*ret = f;
@@ -121,12 +124,27 @@ int pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *fa
 	return EXIT_OK;
 }
 
+/* What the device takes only while the PF has no VFs, run between the two sriov_numvfs writes. */
+struct at_no_vfs {
+	struct pf_devlink *dl;
+	struct nvme_plan *np;
+};
+
+static int at_no_vfs(void *data)
+{
+	struct at_no_vfs *z = data;
+	int ex = pf_devlink_at_no_vfs(z->dl);
+
+	return ex != EXIT_OK ? ex : nvme_at_no_vfs(z->np);
+}
+
 /* The PF's part, for a PF whose policy was found and checked. */
 static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
 			   const struct pf_plan_config *pc, bool *ret_handed_off)
 {
 	_cleanup_free_ char *drv = NULL;
 	_cleanup_(pf_devlink_done) struct pf_devlink dl = {};
+	_cleanup_(nvme_plan_done) struct nvme_plan np = NVME_PLAN_INIT;
 	enum numvfs_step step;
 	unsigned cur, autoprobe;
 	bool changed = false, recreate;
@@ -166,11 +184,13 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o, struct
 				       facts->addr),
 		       EXIT_DEVICE;
 
-	/* Everything devlink is read and checked before anything changes. */
+	/* Everything devlink and NVMe is read and checked before anything changes. */
 	ex = pf_devlink_plan(pf, facts, pc, o->plan, &dl);
+	if (ex == EXIT_OK)
+		ex = nvme_plan_pf(pf, facts, pc, o->plan, &np);
 	if (ex != EXIT_OK)
 		return ex;
-	recreate = pf_devlink_needs_no_vfs(&dl);
+	recreate = pf_devlink_needs_no_vfs(&dl) || nvme_needs_no_vfs(&np);
 	ex = numvfs_decide(pf, o, pc, cur, recreate, &step);
 	if (ex != EXIT_OK)
 		return ex;
@@ -203,7 +223,8 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o, struct
 		changed |= r > 0;
 	}
 	if (step == NUMVFS_WRITE) {
-		struct numvfs_hook hook = { .fn = pf_devlink_at_no_vfs, .data = &dl };
+		struct at_no_vfs z = { .dl = &dl, .np = &np };
+		struct numvfs_hook hook = { .fn = at_no_vfs, .data = &z };
 
 		ex = numvfs_write(pf, o, pc, cur, recreate ? &hook : NULL);
 		if (ex != EXIT_OK)
@@ -297,6 +318,10 @@ static int apply_vf_index(struct pcidev *vf, unsigned index, const struct apply_
 			    where, want, pc->policy->path, facts->addr);
 		return EXIT_DEVICE;
 	}
+	/* An NVMe VF's controller: resources and online, before its driver probes it. */
+	ex = nvme_vf_apply(vf, where, o, facts, index, pc, &vc);
+	if (ex != EXIT_OK)
+		return ex;
 	ex = want ? vf_bind(vf, where, o, pc, want, !(vc.set & (1u << VF_KEY_DRIVER))) : EXIT_OK;
 	if (ex != EXIT_OK)
 		return ex;

@@ -128,6 +128,11 @@ static void explain_vf(struct pcidev *pf, const struct pf_plan_config *pc,
 		case VF_KEY_VFIO_MODE:
 			snprintf(val, sizeof(val), "%04o", vc.vfio_mode);
 			break;
+		case VF_KEY_NVME_VQ:
+		case VF_KEY_NVME_VI:
+			snprintf(val, sizeof(val), "%u",
+				 k == VF_KEY_NVME_VQ ? vc.nvme_vq : vc.nvme_vi);
+			break;
 		default:
 			snprintf(val, sizeof(val), "%u",
 				 k == VF_KEY_VLAN	   ? vc.vlan
@@ -227,6 +232,16 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 		source_pf(p, PF_KEY_LINK,
 			  facts.link_up_default ? "hwdb VIO_PF_LINK: its VFs need the PF up"
 						: "built-in default: left as it is");
+	}
+	if (facts.nvme_virt || p->set & (1u << PF_KEY_NVME_RELEASE)) {
+		bool rel =
+		    p->set & (1u << PF_KEY_NVME_RELEASE) ? p->nvme_release : facts.nvme_release;
+
+		printf("  %-12s %-18s ", "nvme_release", rel ? "on" : "off");
+		source_pf(p, PF_KEY_NVME_RELEASE, "hwdb VIO_NVME_RELEASE");
+		printf(
+		    "  %-12s %s\n", "",
+		    "each VF's secondary controller: online with its nvme_vq and nvme_vi (default: an even share of the flexible resources)");
 	}
 	if (p->set & (1u << PF_KEY_ESWITCH)) {
 		printf("  %-12s %-18s ", "eswitch", eswitch_mode_to_string(p->eswitch));

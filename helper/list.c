@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "shared/log.h"
 #include "apply.h"
@@ -13,17 +14,20 @@
 #include "lock.h"
 #include "netlink.h"
 #include "netvf.h"
+#include "nvme.h"
 #include "sysfs.h"
 
 struct vf_row {
 	unsigned index;
 	char addr[PCI_ADDR_MAX];
 	char *driver;
-	int iommu;		    /* -1: none */
-	char netdev[16];	    /* its own interface, "" when none */
-	int mtu;		    /* -1: no interface */
-	char *managed_by;	    /* ID_NET_MANAGED_BY of its interface (udev) */
-	char vfio_link[PATH_MAX];   /* /dev/vfio/by-vf/..., "" when none */
+	int iommu;		   /* -1: none */
+	char netdev[16];	   /* its own interface, "" when none */
+	int mtu;		   /* -1: no interface */
+	char *managed_by;	   /* ID_NET_MANAGED_BY of its interface (udev) */
+	char vfio_link[PATH_MAX];  /* /dev/vfio/by-vf/..., "" when none */
+	struct nvme_secondary sec; /* its NVMe secondary controller, when has_sec */
+	bool has_sec;
 	const struct vf_state *net; /* NULL: no PF netdev, or not reported */
 };
 
@@ -153,6 +157,13 @@ static void print_json(const struct pf_row *pf, bool first)
 		json_str(v->managed_by);
 		fputs(", \"vfio_link\": ", stdout);
 		json_str(v->vfio_link[0] ? v->vfio_link : NULL);
+		fputs(", \"nvme\": ", stdout);
+		if (v->has_sec)
+			printf("{\"controller\": %u, \"online\": %s, \"vq\": %u, \"vi\": %u}",
+			       v->sec.scid, v->sec.online ? "true" : "false", v->sec.nvq,
+			       v->sec.nvi);
+		else
+			fputs("null", stdout);
 		putchar('}');
 	}
 	fputs(pf->n_vfs ? "\n    ]}" : "]}", stdout);
@@ -246,6 +257,9 @@ static int list_one(struct pcidev *pf, void *userdata)
 	struct pf_row row = { .addr = pcidev_addr(pf), .iommu = -1, .autoprobe = -1 };
 	_cleanup_(pf_lock_release) struct pf_lock lock = PF_LOCK_INIT;
 	unsigned g, a, n_vf_rows;
+	char nvme_dev[32];
+	int nvme_fd = -1;
+	bool virt = false;
 
 	if (pf_lock_take(pcidev_addr(pf), PF_LOCK_READ, &lock) < 0) {
 		ctx->status = exit_worst(ctx->status, EXIT_DEVICE);
@@ -286,6 +300,12 @@ static int list_one(struct pcidev *pf, void *userdata)
 		}
 	}
 
+	/* NVMe VFs: their secondary controllers, where the PF's controller can be asked. */
+	if (row.numvfs && pcidev_is_pci(pf) && nvme_open(pf, &nvme_fd, nvme_dev) >= 0 &&
+	    (nvme_has_virt_mgmt(nvme_fd, &virt) != 0 || !virt)) {
+		close(nvme_fd);
+		nvme_fd = -1;
+	}
 	n_vf_rows = row.numvfs;
 	row.vfs = calloc(n_vf_rows ?: 1, sizeof(*row.vfs));
 	if (!row.vfs) {
@@ -306,6 +326,7 @@ static int list_one(struct pcidev *pf, void *userdata)
 				v->iommu = (int)g;
 			vf_devices(&facts, i, vf, v);
 		}
+		v->has_sec = nvme_fd >= 0 && nvme_secondary_of(nvme_fd, i + 1, &v->sec) == 0;
 		if (ls && i < ls->n_vfs && ls->vfs[i].present)
 			v->net = &ls->vfs[i];
 	}
@@ -322,6 +343,8 @@ static int list_one(struct pcidev *pf, void *userdata)
 	}
 	free(row.vfs);
 	free(row.params);
+	if (nvme_fd >= 0)
+		close(nvme_fd);
 	free(row.driver);
 	return 0;
 }

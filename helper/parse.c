@@ -324,6 +324,10 @@ static void parse_pf(struct policy *p, const struct conf_node *g)
 				continue;
 			}
 			p->link_up = streq(v, "up");
+		} else if (streq(k, "nvme_release")) {
+			key = PF_KEY_NVME_RELEASE;
+			if (!get_bool(p, s, &p->nvme_release))
+				continue;
 		} else if (streq(k, "autoprobe") || streq(k, "force") || streq(k, "promisc")) {
 			key = streq(k, "autoprobe") ? PF_KEY_AUTOPROBE
 			      : streq(k, "force")   ? PF_KEY_FORCE
@@ -336,7 +340,7 @@ static void parse_pf(struct policy *p, const struct conf_node *g)
 		} else {
 			conf_error(
 			    p, line,
-			    "unknown key '%s' in 'pf' (known: name, id, mac, kind, vfs, autoprobe, force, promisc, link, mtu, eswitch, devlink)",
+			    "unknown key '%s' in 'pf' (known: name, id, mac, kind, vfs, autoprobe, force, promisc, link, mtu, eswitch, devlink, nvme_release)",
 			    k);
 			continue;
 		}
@@ -473,6 +477,14 @@ static void parse_vf(struct policy *p, const struct conf_node *g, const char *se
 				continue;
 			}
 			break;
+		case VF_KEY_NVME_VQ:
+		case VF_KEY_NVME_VI:
+			/* A secondary controller needs an admin and an I/O queue, and an
+			 * interrupt; the controller has the last word on the maximum. */
+			if (!get_uint(p, s, key == VF_KEY_NVME_VQ ? 2 : 1, 65535,
+				      key == VF_KEY_NVME_VQ ? &c->nvme_vq : &c->nvme_vi))
+				continue;
+			break;
 		case VF_KEY_LINK_STATE:
 			v = get_string(p, s);
 			if (!v)
@@ -489,7 +501,7 @@ static void parse_vf(struct policy *p, const struct conf_node *g, const char *se
 		default:
 			conf_error(
 			    p, line,
-			    "unknown key '%s' in '%s' (known: driver, mac, vlan, qos, proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, mtu, managed_by, vfio_owner, vfio_group, vfio_mode)",
+			    "unknown key '%s' in '%s' (known: driver, mac, vlan, qos, proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, mtu, managed_by, vfio_owner, vfio_group, vfio_mode, nvme_vq, nvme_vi)",
 			    k, section);
 			continue;
 		}

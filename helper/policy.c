@@ -42,6 +42,8 @@ static const char *const vf_key_names[_VF_KEY_MAX] = {
 	[VF_KEY_VFIO_OWNER] = "vfio_owner",
 	[VF_KEY_VFIO_GROUP] = "vfio_group",
 	[VF_KEY_VFIO_MODE] = "vfio_mode",
+	[VF_KEY_NVME_VQ] = "nvme_vq",
+	[VF_KEY_NVME_VI] = "nvme_vi",
 };
 
 static const char *const eswitch_names[_ESWITCH_MAX] = {
@@ -50,9 +52,16 @@ static const char *const eswitch_names[_ESWITCH_MAX] = {
 };
 
 static const char *const pf_key_names[_PF_KEY_MAX] = {
-	[PF_KEY_KIND] = "kind",	  [PF_KEY_VFS] = "vfs",		[PF_KEY_AUTOPROBE] = "autoprobe",
-	[PF_KEY_FORCE] = "force", [PF_KEY_PROMISC] = "promisc", [PF_KEY_LINK] = "link",
-	[PF_KEY_MTU] = "mtu",	  [PF_KEY_ESWITCH] = "eswitch", [PF_KEY_DEVLINK] = "devlink",
+	[PF_KEY_KIND] = "kind",
+	[PF_KEY_VFS] = "vfs",
+	[PF_KEY_AUTOPROBE] = "autoprobe",
+	[PF_KEY_FORCE] = "force",
+	[PF_KEY_PROMISC] = "promisc",
+	[PF_KEY_LINK] = "link",
+	[PF_KEY_MTU] = "mtu",
+	[PF_KEY_ESWITCH] = "eswitch",
+	[PF_KEY_DEVLINK] = "devlink",
+	[PF_KEY_NVME_RELEASE] = "nvme_release",
 };
 
 static int lookup(const char *const *table, int n, const char *s)
@@ -365,6 +374,10 @@ static void overlay(struct vf_config *dst, const struct vf_config *src, const ch
 		memcpy(dst->vfio_group, src->vfio_group, sizeof(dst->vfio_group));
 	if (src->set & (1u << VF_KEY_VFIO_MODE))
 		dst->vfio_mode = src->vfio_mode;
+	if (src->set & (1u << VF_KEY_NVME_VQ))
+		dst->nvme_vq = src->nvme_vq;
+	if (src->set & (1u << VF_KEY_NVME_VI))
+		dst->nvme_vi = src->nvme_vi;
 }
 
 static bool is_vfio(const char *driver)

@@ -47,6 +47,7 @@ enum pf_key {
 	PF_KEY_MTU,
 	PF_KEY_ESWITCH,
 	PF_KEY_DEVLINK,
+	PF_KEY_NVME_RELEASE,
 	_PF_KEY_MAX,
 };
 
@@ -74,6 +75,8 @@ enum vf_key {
 	VF_KEY_VFIO_OWNER, /* the VF's vfio group node */
 	VF_KEY_VFIO_GROUP,
 	VF_KEY_VFIO_MODE,
+	VF_KEY_NVME_VQ, /* an NVMe VF's secondary controller */
+	VF_KEY_NVME_VI,
 	_VF_KEY_MAX,
 };
 
@@ -105,6 +108,7 @@ struct vf_config {
 	char managed_by[MANAGED_BY_MAX]; /* "host", "none", "networkd", "NetworkManager" or an ID */
 	char vfio_owner[ACCOUNT_NAME_MAX], vfio_group[ACCOUNT_NAME_MAX];
 	unsigned vfio_mode;
+	unsigned nvme_vq, nvme_vi;
 };
 
 /* One devlink parameter the policy sets; checked against what the device reports when applied. */
@@ -152,6 +156,7 @@ struct policy {
 	bool link_up; /* link = "up" (true) or "keep" */
 	unsigned mtu;
 	enum eswitch_mode eswitch;
+	bool nvme_release; /* release the primary controller's flexible resources first */
 	struct devlink_want *devlink; /* the devlink = { } group, in file order */
 	unsigned n_devlink;
 
@@ -175,6 +180,8 @@ struct pf_facts {
 	bool link_up_default;		 /* hwdb VIO_PF_LINK=up: VFs need the PF up (igb, ixgbe) */
 	char vf_driver[MODULE_NAME_MAX]; /* hwdb VIO_VF_DRIVER: the VFs' native driver, or "" */
 	bool eswitch_vfs_unbound;	 /* hwdb VIO_ESWITCH_ORDER=vfs-unbound (mlx5) */
+	bool nvme_virt;			 /* hwdb VIO_NVME_VIRT=1: vio brings up secondaries */
+	bool nvme_release;		 /* hwdb VIO_NVME_RELEASE=1: release the primary's first */
 };
 
 /* The policy applied to one PF, after matching and device checks. */

@@ -18,6 +18,10 @@
  *   read SUFFIX * SHORT       reads of such a file return half of it, then end of file (a
  *                             file that shrank while it was read)
  *   dlopen NAME * MISSING     dlopen(NAME) fails as if the library were not installed
+ *   nvme DEV STATE CTRL       DEV (/dev/nvme0) is an NVMe controller with virtualization
+ *                             management, its state in the file STATE (see nvme_load); each
+ *                             admin command is appended to STATE.log; "write /reset * KERNEL"
+ *                             resets it (the primary's pending allocation takes effect)
  * The paths are those the process sees after umockdev's redirection (readlink of the fd).
  */
 #ifndef _GNU_SOURCE
@@ -29,10 +33,14 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+
+#include <linux/nvme_ioctl.h>
 
 static const struct {
 	const char *name;
@@ -169,6 +177,203 @@ static void kernel_bind(const char *bus, const char *dev)
 	(void)!symlink(link, p);
 }
 
+/*
+ * The emulated NVMe controller (QEMU's rules, hw/nvme/ctrl.c): one line
+ * "VIRT VQ_TOTAL VI_TOTAL VQ_PRIMARY VI_PRIMARY VQ_PENDING VI_PENDING VQ_MAX VI_MAX N" and then
+ * N lines "ONLINE NVQ NVI", one per secondary controller (ID and VF number i + 1).
+ */
+struct nvme_state {
+	int virt, total[2], prim[2], pend[2], max[2], n;
+	int online[64], res[64][2];
+};
+
+/* The state file of the emulated controller at path (or of any, path NULL). */
+static const char *nvme_state_for(const char *path)
+{
+	parse_rules();
+	for (unsigned i = 0; i < n_rules; i++)
+		if (!strcmp(rules[i].op, "nvme") && (!path || suffix_is(path, rules[i].suffix)))
+			return rules[i].val;
+	return NULL;
+}
+
+static const char *nvme_state_path(void)
+{
+	return nvme_state_for(NULL);
+}
+
+static bool nvme_load(struct nvme_state *st)
+{
+	const char *p = nvme_state_path();
+	FILE *f = p ? fopen(p, "re") : NULL;
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fscanf(f, "%d %d %d %d %d %d %d %d %d %d", &st->virt, &st->total[0], &st->total[1],
+		    &st->prim[0], &st->prim[1], &st->pend[0], &st->pend[1], &st->max[0],
+		    &st->max[1], &st->n) == 10 &&
+	     st->n <= 64;
+	for (int i = 0; ok && i < st->n; i++)
+		ok = fscanf(f, "%d %d %d", &st->online[i], &st->res[i][0], &st->res[i][1]) == 3;
+	fclose(f);
+	return ok;
+}
+
+static void nvme_save(const struct nvme_state *st)
+{
+	FILE *f = fopen(nvme_state_path(), "we");
+
+	if (!f)
+		return;
+	fprintf(f, "%d %d %d %d %d %d %d %d %d %d\n", st->virt, st->total[0], st->total[1],
+		st->prim[0], st->prim[1], st->pend[0], st->pend[1], st->max[0], st->max[1], st->n);
+	for (int i = 0; i < st->n; i++)
+		fprintf(f, "%d %d %d\n", st->online[i], st->res[i][0], st->res[i][1]);
+	fclose(f);
+}
+
+static void nvme_log(const char *fmt, unsigned a, unsigned b, unsigned c, unsigned d)
+{
+	char p[PATH_MAX];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s.log", nvme_state_path());
+	f = fopen(p, "ae");
+	if (!f)
+		return;
+	fprintf(f, fmt, a, b, c, d);
+	fputc('\n', f);
+	fclose(f);
+}
+
+static void put16(uint8_t *b, unsigned v)
+{
+	b[0] = v & 0xff;
+	b[1] = v >> 8;
+}
+
+static void put32(uint8_t *b, unsigned v)
+{
+	put16(b, v & 0xffff);
+	put16(b + 2, v >> 16);
+}
+
+/* One admin command: the NVMe status (0: success). */
+static int nvme_admin(struct nvme_admin_cmd *c)
+{
+	struct nvme_state st;
+	uint8_t *buf = (uint8_t *)(uintptr_t)c->addr;
+	unsigned act = c->cdw10 & 0xf, rt = (c->cdw10 >> 8) & 7, id = c->cdw10 >> 16,
+		 nr = c->cdw11 & 0xffff;
+	int assigned[2] = {}, i;
+
+	if (!nvme_load(&st))
+		return 0x006; /* Internal Error */
+	for (i = 0; i < st.n; i++)
+		for (int t = 0; t < 2; t++)
+			assigned[t] += st.res[i][t];
+	if (c->opcode == 0x06) {
+		unsigned cns = c->cdw10 & 0xff;
+
+		nvme_log("identify cns=0x%02x", cns, 0, 0, 0);
+		memset(buf, 0, c->data_len);
+		if (cns == 0x01) {
+			put16(buf + 256, st.virt ? 0x80 : 0);
+		} else if (cns == 0x14 && st.virt) {
+			for (int t = 0; t < 2; t++) {
+				uint8_t *b = buf + 32 + 32 * t;
+
+				put32(b, st.total[t]);
+				put32(b + 4, assigned[t]);
+				put16(b + 8, st.prim[t]);
+				put16(b + 12, st.max[t]);
+				put16(b + 14, 1);
+			}
+		} else if (cns == 0x15 && st.virt) {
+			buf[0] = st.n;
+			for (i = 0; i < st.n; i++) {
+				uint8_t *e = buf + 8 + 32 * i;
+
+				put16(e, i + 1);
+				e[4] = st.online[i];
+				put16(e + 8, i + 1);
+				put16(e + 10, st.res[i][0]);
+				put16(e + 12, st.res[i][1]);
+			}
+		} else if (cns != 0x01) {
+			return 0x002; /* Invalid Field in Command */
+		}
+		return 0;
+	}
+	if (c->opcode != 0x1c || !st.virt)
+		return 0x001; /* Invalid Command Opcode */
+	nvme_log("virt-mgmt act=%u rt=%u cntlid=%u nr=%u", act, rt, id, nr);
+	if (rt > 1)
+		return 0x122;
+	if (act == 1) { /* primary flexible allocation: at the next reset */
+		if (id != 0)
+			return 0x11f;
+		if ((int)nr > st.total[rt] - assigned[rt])
+			return 0x122;
+		st.pend[rt] = nr;
+	} else {
+		if (id < 1 || (int)id > st.n)
+			return 0x11f;
+		i = id - 1;
+		if (act == 8) { /* assign */
+			if (st.online[i])
+				return 0x120;
+			if ((int)nr > st.max[rt])
+				return 0x121;
+			if ((int)nr - st.res[i][rt] > st.total[rt] - st.prim[rt] - assigned[rt])
+				return 0x122;
+			st.res[i][rt] = nr;
+		} else if (act == 9) { /* online */
+			if (st.res[i][0] < 2 || st.res[i][1] < 1)
+				return 0x120;
+			st.online[i] = 1;
+		} else if (act == 7) { /* offline: its resources go back */
+			st.online[i] = 0;
+			st.res[i][0] = st.res[i][1] = 0;
+		} else {
+			return 0x002;
+		}
+	}
+	nvme_save(&st);
+	return 0;
+}
+
+static void nvme_reset(void)
+{
+	struct nvme_state st;
+
+	if (!nvme_load(&st))
+		return;
+	nvme_log("reset", 0, 0, 0, 0);
+	st.prim[0] = st.pend[0];
+	st.prim[1] = st.pend[1];
+	nvme_save(&st);
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	static int (*real)(int, unsigned long, ...);
+	char path[PATH_MAX];
+	const char *state = nvme_state_path();
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (!real)
+		real = (int (*)(int, unsigned long, ...))dlsym(RTLD_NEXT, "ioctl");
+	if (state && req == NVME_IOCTL_ADMIN_CMD && fd_path(fd, path) && !strcmp(path, state))
+		return nvme_admin(arg);
+	return real(fd, req, arg);
+}
+
 static void kernel_write(const char *path, const char *data, size_t len)
 {
 	char value[64], bus[PATH_MAX], p[PATH_MAX], real_dev[PATH_MAX];
@@ -188,6 +393,10 @@ static void kernel_write(const char *path, const char *data, size_t len)
 				fclose(f);
 			}
 		}
+		return;
+	}
+	if (suffix_is(path, "/reset")) {
+		nvme_reset();
 		return;
 	}
 	s = strstr(path, "/bus/pci/");
@@ -310,6 +519,9 @@ int open(const char *path, int flags, ...)
 	}
 	if (open_fault(path) < 0)
 		return -1;
+	/* The emulated NVMe controller's node is its state file. */
+	if (nvme_state_for(path))
+		return real(nvme_state_for(path), O_RDONLY | O_CLOEXEC);
 	/* sysfs ignores O_TRUNC; keep a file's value when a write to it is made to fail. */
 	if ((flags & O_TRUNC) && has_write_rule(path))
 		flags &= ~O_TRUNC;

@@ -17,7 +17,7 @@ PRELOAD=${UMOCKDEV_PRELOAD:-libumockdev-preload.so.0}
 # always loaded: it also does what the kernel would on drivers_probe and unbind writes.
 FAULT_SO=${FAULT_SO:-$PWD/tests/fault/libvio-fault.so}
 FAULT=
-KERNEL_EMU="write /bus/pci/drivers_probe * KERNEL;write /unbind * KERNEL;write /driver_override * KERNEL"
+KERNEL_EMU="write /bus/pci/drivers_probe * KERNEL;write /unbind * KERNEL;write /driver_override * KERNEL;write /reset * KERNEL"
 # An ASan build needs its runtime loaded before any other preload (as kmod's tests do).
 asan=$(ldd "$VIO" 2>/dev/null | awk '/libasan/ {print $3}')
 ASAN_PRELOAD=${asan:+$asan:}

@@ -21,7 +21,8 @@ fi
 initrd_policy() { # DIR [broken]
 	rm -rf "$1"
 	mkdir -p "$1"
-	printf 'pf = { name = "01:00.0"; vfs = 2; };\nvf0 = { driver = "vfio-pci"; };\nvf1 = { driver = "pci-stub"; };\n' \
+	# vf2: its native driver, nvme, once vio has brought its secondary controller online.
+	printf 'pf = { name = "01:00.0"; vfs = 3; };\nvf0 = { driver = "vfio-pci"; };\nvf1 = { driver = "pci-stub"; };\n' \
 		>"$1/50-nvme.conf"
 	if [ "${2:-}" = broken ]; then
 		printf 'pf = {\n  name = "01:00.0";\n  kind = "dev";\n  vfs = ;\n};\n' >"$1/40-broken.conf"
@@ -42,9 +43,13 @@ check_initrd() { # LOG FLAVOUR
 	local log=$1 fl=$2 after=$OUTDIR/$2.after
 	sed -n '/VIO-LOG .*VIO-MARK coldplug/,$p' "$log" >"$after"
 	expect "$log" "$fl: the pre-mount hook ran" has "$log" '^=== VIO-INITRD-DONE'
-	expect "$log" "$fl: sriov_numvfs 2, autoprobe off" has "$log" 'VIO-STATE 0000:01:00.0 numvfs=2 autoprobe=0'
+	expect "$log" "$fl: sriov_numvfs 3, autoprobe off" has "$log" 'VIO-STATE 0000:01:00.0 numvfs=3 autoprobe=0'
 	expect "$log" "$fl: vf0 bound to vfio-pci" has "$log" 'VIO-STATE 0000:01:00.0 virtfn0 0000:01:00.1 driver=vfio-pci'
 	expect "$log" "$fl: vf1 bound to pci-stub" has "$log" 'VIO-STATE 0000:01:00.0 virtfn1 0000:01:00.2 driver=pci-stub'
+	expect "$log" "$fl: vf2 bound to nvme, its controller live (vio brought it online)" \
+		has "$log" 'VIO-STATE 0000:01:00.0 virtfn2 0000:01:00.3 driver=nvme nvme=live'
+	expect "$log" "$fl: ...the primary's resources released in the initramfs" \
+		has "$log" "vio\[[0-9]+\]: 0000:01:00.0: the primary controller's flexible resources released"
 	expect "$log" "$fl: /dev/vfio group for vf0" has "$log" 'VIO-STATE vfio [0-9]+ by-vf vfio'
 	expect "$log" "$fl: ...and its stable name, from udev in the initramfs" \
 		has "$log" 'VIO-STATE by-vf 0000:01:00.0-vf0 -> \.\./[0-9]+'
@@ -138,12 +143,12 @@ for t in "${tests[@]}"; do
 	dracut-systemd)
 		check_initrd "$log" "$t"
 		expect "$log" "$t: the PF event handed the count change to vio-pf@.service" \
-			has "$log" 'sriov_numvfs 0 -> 2: handed to vio-pf@0000:01:00.0.service'
+			has "$log" 'sriov_numvfs 0 -> 3: handed to vio-pf@0000:01:00.0.service'
 		expect "$log" "$t: ...and the unit made the change" \
-			has "$log" 'vio\[[0-9]+\]: 0000:01:00.0: sriov_numvfs 0 -> 2([^:]|$)'
+			has "$log" 'vio\[[0-9]+\]: 0000:01:00.0: sriov_numvfs 0 -> 3([^:]|$)'
 		expect "$log" "$t: vio-apply.path is active" has "$log" 'VIO-STATE path-unit active=active'
 		expect "$log" "$t: an edited policy is applied by vio-apply.path" \
-			has "$log" 'VIO-STATE path-unit after-edit numvfs=3 vf2=pci-stub'
+			has "$log" 'VIO-STATE path-unit after-edit numvfs=4 vf3=pci-stub vf2-nvme=live'
 		;;
 	dracut-broken)
 		expect "$log" "$t: the boot went on to pre-mount" has "$log" '^=== VIO-INITRD-DONE'

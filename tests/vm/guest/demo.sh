@@ -7,7 +7,6 @@
 
 mkdir -p /etc/vio.d
 cp /vio-tests/conf/*.conf /etc/vio.d/
-prepare_qemu_nvme 0000:01:00.0
 modprobe netdevsim
 echo "VIO-DEMO-BEGIN"
 echo "\$ ls /etc/vio.d"

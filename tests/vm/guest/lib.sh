@@ -62,39 +62,11 @@ drv() { # ADDR -> bound driver or "none"
 	fi
 }
 
-# QEMU's NVMe VFs are secondary controllers that start offline, and the nvme driver drops an
-# offline one. Real SR-IOV NVMe firmware brings VFs up itself; here, before udevd starts, the
-# PF's flexible resources are handed to the secondary controllers, and a lab-only udev rule
-# (59-, before vio's 60-) brings each VF's controller online when the VF appears.
-prepare_qemu_nvme() {
-	local pf="$1" ctrl sc
-	modprobe nvme
-	sleep 1
-	ctrl=/dev/$(basename "$(find "/sys/bus/pci/devices/$pf/nvme/" -mindepth 1 -maxdepth 1 | head -1)")
-	nvme virt-mgmt "$ctrl" -c 0 -r 1 -a 1 -n 0 >/dev/null
-	nvme virt-mgmt "$ctrl" -c 0 -r 0 -a 1 -n 0 >/dev/null
-	echo 1 >"/sys/bus/pci/devices/$pf/reset"
-	sleep 1
-	for sc in 1 2 3 4; do
-		nvme virt-mgmt "$ctrl" -c $sc -r 1 -a 8 -n 1 >/dev/null
-		nvme virt-mgmt "$ctrl" -c $sc -r 0 -a 8 -n 2 >/dev/null
+# nvme_state VF: the state of the VF's NVMe controller ("live"), or "none" without one.
+nvme_state() {
+	local c
+	for c in /sys/bus/pci/devices/"$1"/nvme/nvme*; do
+		[ -e "$c/state" ] && { cat "$c/state"; return; }
 	done
-	mkdir -p /etc/udev/rules.d
-	cat >/etc/udev/rules.d/59-lab-qemu-nvme-online.rules <<'RULE'
-ACTION=="add|change", SUBSYSTEM=="pci", ATTR{vendor}=="0x1b36", ATTR{device}=="0x0010", KERNEL!="*.0", IMPORT{program}="/bin/sh /vio-tests/lib.sh nvme-online $kernel"
-RULE
+	echo none
 }
-
-# nvme-online VF: VF n of the PF at function 0 is secondary controller n+1 (offset 1, stride 1).
-# Disabling VFs takes their resources back, so assign them again each time, then online.
-nvme_online() {
-	local vf="$1" fn pf ctrl
-	fn=${vf##*.}
-	pf=${vf%:*}:00.0
-	ctrl=/dev/$(basename "$(find "/sys/bus/pci/devices/$pf/nvme/" -mindepth 1 -maxdepth 1 | head -1)")
-	nvme virt-mgmt "$ctrl" -c "$fn" -r 1 -a 8 -n 1 >/dev/null 2>&1
-	nvme virt-mgmt "$ctrl" -c "$fn" -r 0 -a 8 -n 2 >/dev/null 2>&1
-	nvme virt-mgmt "$ctrl" -c "$fn" -r 0 -a 9 -n 0 >/dev/null 2>&1 || true
-}
-
-[ "${1:-}" = nvme-online ] && nvme_online "$2"

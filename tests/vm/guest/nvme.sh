@@ -3,11 +3,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Scenarios 1-4, 7 and 8 on QEMU's NVMe SR-IOV PF behind intel-iommu, with real udevd running
 # vio's installed rules: coldplug, re-trigger, count change, VFs in use, a broken policy, and
-# a policy edited after boot.
+# a policy edited after boot. QEMU's secondary controllers start offline with no resources:
+# vio releases the primary's flexible resources and brings each VF's controller online (NVMe
+# virtualization management, no nvme-cli), so the native nvme driver keeps vf2.
 . /vio-tests/lib.sh
 
 PF=0000:01:00.0
-prepare_qemu_nvme $PF
 mkdir -p /etc/vio.d
 write_policy() { # VFS [EXTRA PF KEYS]; VFS >= 2
 	cat >/etc/vio.d/50-nvme.conf <<POL
@@ -31,6 +32,13 @@ VF0=$(vf_addr $PF 0) VF1=$(vf_addr $PF 1) VF2=$(vf_addr $PF 2)
 check "1 coldplug: vf0 bound to pci-stub" pci-stub "$(drv "$VF0")"
 check "1 coldplug: vf1 bound to vfio-pci" vfio-pci "$(drv "$VF1")"
 check "1 coldplug: vf2 bound to its native driver nvme" nvme "$(drv "$VF2")"
+check "1 coldplug: vf2's controller is live" live "$(nvme_state "$VF2")"
+check_log "1 coldplug: the primary's flexible resources released first" \
+	"vio\[[0-9]+\]: 0000:01:00.0: the primary controller's flexible resources released \(VQ 8, VI 4 -> VQ 0, VI 0\), the PF reset"
+for i in 0 1 2; do
+	check_log "1 coldplug: vf$i's secondary controller online, 2 VQ, 1 VI (an even share)" \
+		"vio\[[0-9]+\]: 0000:01:00.0 vf $i \($(vf_addr $PF $i)\): secondary controller $((i + 1)) offline, VQ 0, VI 0 -> online, VQ 2, VI 1"
+done
 check "1 coldplug: vio loaded vfio-pci" yes "$(grep -q '^vfio_pci ' /proc/modules && echo yes || echo no)"
 G=$(basename "$(readlink "/sys/bus/pci/devices/$VF1/iommu_group")")
 check "1 coldplug: /dev/vfio/$G for vf1" yes "$([ -c "/dev/vfio/$G" ] && echo yes || echo no)"
@@ -57,6 +65,8 @@ check_log "3 count change: then 2" "sriov_numvfs 0 -> 2"
 VF0=$(vf_addr $PF 0) VF1=$(vf_addr $PF 1)
 check "3 count change: vf0 pci-stub again" pci-stub "$(drv "$VF0")"
 check "3 count change: vf1 vfio-pci again" vfio-pci "$(drv "$VF1")"
+check_log "3 count change: vf1's controller online again (QEMU takes resources back with the VFs)" \
+	"vf 1 \($VF1\): secondary controller 2 offline, VQ 0, VI 0 -> online, VQ 2, VI 1"
 log_since_mark | grep 'vio\[' | sed 's/^/  log: /'
 
 echo "--- 4 VF1's vfio group held open: refused; force: done (uptime $(cut -d" " -f1 /proc/uptime))"
@@ -80,6 +90,24 @@ check "4 force: sriov_numvfs" 3 "$(cat $P/sriov_numvfs)"
 check_log "4 force: warned" "force = true: destroying VFs in use: vf 1"
 kill $HOLD 2>/dev/null
 check "4 force: vf1 vfio-pci" vfio-pci "$(drv "$(vf_addr $PF 1)")"
+check "4 force: vf2 nvme, its controller live" "nvme live" "$(drv "$(vf_addr $PF 2)") $(nvme_state "$(vf_addr $PF 2)")"
+
+echo "--- 4b NVMe requests the controller cannot meet: clear errors, nothing changed"
+for bad in "vf2 = { nvme_vq = 16; };|vf 2: 16 flexible queue (VQ) resources; the controller gives a secondary at most 2" \
+	"vf = { nvme_vi = 2; };|the 3 VFs ask 6 flexible interrupt (VI) resources in all; the controller has 4 for its secondaries"; do
+	write_policy 3
+	echo "${bad%%|*}" >>/etc/vio.d/50-nvme.conf
+	VIO_LOG_TARGET=stderr vio apply $PF >/tmp/nb 2>&1
+	check "4b ${bad%%|*}: exit 2" 2 "$?"
+	check "4b ${bad%%|*}: said" 1 "$(grep -c "${bad#*|}" /tmp/nb)"
+	check "4b ${bad%%|*}: nothing changed" "3 nvme live" \
+		"$(cat $P/sriov_numvfs) $(drv "$(vf_addr $PF 2)") $(nvme_state "$(vf_addr $PF 2)")"
+done
+# Fewer resources for vf2 than it has: its controller goes offline, gets them, comes back.
+write_policy 3
+echo 'vf2 = { nvme_vq = 2; nvme_vi = 1; };' >>/etc/vio.d/50-nvme.conf
+VIO_LOG_TARGET=stderr vio check >/tmp/nc 2>&1
+check "4b explicit keys equal to the share: check exit 0" 0 "$?"
 
 echo "--- 7 a broken policy: file:line in the log, nothing changed (uptime $(cut -d" " -f1 /proc/uptime))"
 write_policy 2
@@ -132,6 +160,9 @@ echo "$VF0" >/sys/bus/pci/drivers/pci-stub/unbind
 vio check >/tmp/check2 2>&1
 check "check: a VF unbound behind vio's back: exit 5" 5 "$?"
 check "check: names it" 1 "$(grep -c "0000:01:00.0 vf 0 ($VF0): driver is none, policy wants pci-stub" /tmp/check2)"
+
+check "list: vf2's secondary controller" "3 true 2 1" \
+	"$(echo "$J" | jq -r ".pfs[] | select(.address == \"$PF\") | .vfs[2].nvme | \"\(.controller) \(.online) \(.vq) \(.vi)\"")"
 
 echo "--- the installed hwdb reaches vio (uptime $(cut -d" " -f1 /proc/uptime))"
 vio explain $PF >/tmp/explain 2>&1

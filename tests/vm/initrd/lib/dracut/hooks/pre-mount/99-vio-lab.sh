@@ -20,7 +20,9 @@
 			vf=$(readlink -f "$v")
 			drv=none
 			[ -e "$vf/driver" ] && drv=$(basename "$(readlink "$vf/driver")")
-			echo "VIO-STATE ${d##*/} ${v##*/} ${vf##*/} driver=$drv"
+			st=none
+			for c in "$vf"/nvme/nvme*; do [ -e "$c/state" ] && st=$(cat "$c/state"); done
+			echo "VIO-STATE ${d##*/} ${v##*/} ${vf##*/} driver=$drv nvme=$st"
 		done
 		echo "VIO-MAC ${d##*/} 0 $(vio mac "${d##*/}" 0)"
 		echo "VIO-MAC ${d##*/} 1 $(vio mac "${d##*/}" 1)"
@@ -36,17 +38,20 @@
 	# systemd flavour: vio-apply.path is running; an edited policy is applied by systemd.
 	if [ -e /etc/systemd/system/vio-apply.path ]; then
 		echo "VIO-STATE path-unit active=$(systemctl is-active vio-apply.path)"
-		printf 'pf = { name = "01:00.0"; vfs = 3; };\nvf0 = { driver = "vfio-pci"; };\nvf1-2 = { driver = "pci-stub"; };\n' \
+		printf 'pf = { name = "01:00.0"; vfs = 4; };\nvf0 = { driver = "vfio-pci"; };\nvf1 = { driver = "pci-stub"; };\nvf3 = { driver = "pci-stub"; };\n' \
 			>/etc/vio.d/50-nvme.conf
 		p=/sys/bus/pci/devices/0000:01:00.0
 		i=0
-		while [ $i -lt 60 ] && ! [ -e "$p/virtfn2/driver" ]; do
+		while [ $i -lt 60 ] && ! [ -e "$p/virtfn3/driver" ]; do
 			sleep 0.5
 			i=$((i + 1))
 		done
 		drv=none
-		[ -e "$p/virtfn2/driver" ] && drv=$(basename "$(readlink "$p/virtfn2/driver")")
-		echo "VIO-STATE path-unit after-edit numvfs=$(cat "$p/sriov_numvfs") vf2=$drv waited=$((i / 2))s"
+		[ -e "$p/virtfn3/driver" ] && drv=$(basename "$(readlink "$p/virtfn3/driver")")
+		sleep 1
+		st=none
+		for c in "$p"/virtfn2/nvme/nvme*; do [ -e "$c/state" ] && st=$(cat "$c/state"); done
+		echo "VIO-STATE path-unit after-edit numvfs=$(cat "$p/sriov_numvfs") vf3=$drv vf2-nvme=$st waited=$((i / 2))s"
 		systemctl status vio-apply.service --no-pager 2>&1 | sed 's/^/VIO-LOG /' | head -8
 	fi
 	echo "=== VIO-INITRD-DONE"
