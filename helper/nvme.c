@@ -98,6 +98,10 @@ int nvme_has_virt_mgmt(int fd, bool *ret)
 	if (r != 0)
 		return r;
 	*ret = le16(buf + 256) & NVME_OACS_VIRT_MGMT;
+	/* QEMU before 8.1 implements Virtualization Management without saying so in OACS:
+	 * a controller that answers Identify Primary Controller Capabilities has it. */
+	if (!*ret && identify(fd, NVME_ID_CNS_PRIMARY_CAPS, 0, buf) == 0)
+		*ret = le32(buf + 32) || le32(buf + 64);
 	return 0;
 }
 
@@ -135,7 +139,7 @@ int nvme_secondary_of(int fd, uint16_t vfn, struct nvme_secondary *ret)
 			return r;
 		n = buf[0] > 127 ? 127 : buf[0];
 		for (unsigned i = 0; i < n; i++) {
-			const uint8_t *e = buf + 8 + 32 * i;
+			const uint8_t *e = buf + 32 + 32 * i; /* after the count and 31 reserved */
 
 			if (le16(e + 8) != vfn)
 				continue;
@@ -146,9 +150,9 @@ int nvme_secondary_of(int fd, uint16_t vfn, struct nvme_secondary *ret)
 							.nvi = le16(e + 12) };
 			return 0;
 		}
-		if (n < 127 || le16(buf + 8 + 32 * 126) == UINT16_MAX)
+		if (n < 127 || le16(buf + 32 + 32 * 126) == UINT16_MAX)
 			return -ENOENT;
-		from = le16(buf + 8 + 32 * 126) + 1;
+		from = le16(buf + 32 + 32 * 126) + 1;
 	}
 }
 

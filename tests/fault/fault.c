@@ -293,7 +293,7 @@ static int nvme_admin(struct nvme_admin_cmd *c)
 		} else if (cns == 0x15 && st.virt) {
 			buf[0] = st.n;
 			for (i = 0; i < st.n; i++) {
-				uint8_t *e = buf + 8 + 32 * i;
+				uint8_t *e = buf + 32 + 32 * i;
 
 				put16(e, i + 1);
 				e[4] = st.online[i];

@@ -48,8 +48,8 @@ check_initrd() { # LOG FLAVOUR
 	expect "$log" "$fl: vf1 bound to pci-stub" has "$log" 'VIO-STATE 0000:01:00.0 virtfn1 0000:01:00.2 driver=pci-stub'
 	expect "$log" "$fl: vf2 bound to nvme, its controller live (vio brought it online)" \
 		has "$log" 'VIO-STATE 0000:01:00.0 virtfn2 0000:01:00.3 driver=nvme nvme=live'
-	expect "$log" "$fl: ...the primary's resources released in the initramfs" \
-		has "$log" "vio\[[0-9]+\]: 0000:01:00.0: the primary controller's flexible resources released"
+	expect "$log" "$fl: ...vio brought its secondary controller online in the initramfs" \
+		has "$log" 'vio\[[0-9]+\]: 0000:01:00.0 vf 2 \(0000:01:00.3\): secondary controller 3 offline, VQ 0, VI 0 -> online, VQ 2, VI 1'
 	expect "$log" "$fl: /dev/vfio group for vf0" has "$log" 'VIO-STATE vfio [0-9]+ by-vf vfio'
 	expect "$log" "$fl: ...and its stable name, from udev in the initramfs" \
 		has "$log" 'VIO-STATE by-vf 0000:01:00.0-vf0 -> \.\./[0-9]+'
