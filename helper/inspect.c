@@ -10,6 +10,7 @@
 #include "inspect.h"
 #include "lock.h"
 #include "netvf.h"
+#include "nvmevirt.h"
 #include "sysfs.h"
 #include "vfdev.h"
 
@@ -74,7 +75,7 @@ static void source_pf(const struct policy *p, enum pf_key k, const char *fallbac
 }
 
 static void explain_vf(struct pcidev *pf, const struct pf_plan_config *pc,
-		       const struct pf_facts *facts, unsigned i)
+		       const struct pf_facts *facts, const struct nvme_plan *np, unsigned i)
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *vf = NULL;
 	_cleanup_free_ char *drv = NULL;
@@ -165,6 +166,23 @@ static void explain_vf(struct pcidev *pf, const struct pf_plan_config *pc,
 			    "  %-12s ID_NET_MANAGED_BY=%s NM_UNMANAGED=%s on its interface (udev)\n",
 			    "", id, nm);
 	}
+	if (np->managed) {
+		struct nvme_secondary sec;
+		unsigned vq, vi;
+		char want[32];
+
+		nvme_vf_want(np, pc, &vc, &vq, &vi);
+		snprintf(want, sizeof(want), "VQ %u, VI %u", vq, vi);
+		printf("  %-12s %-18s %s", "nvme", want,
+		       vc.set & (VF_KEY_BIT(VF_KEY_NVME_VQ) | VF_KEY_BIT(VF_KEY_NVME_VI))
+			   ? "policy (nvme_vq, nvme_vi)"
+			   : "an even share of the flexible resources");
+		if (nvme_secondary_of(np->fd, i + 1, &sec) == 0)
+			printf("; secondary controller %u now %s, VQ %u, VI %u\n", sec.scid,
+			       sec.online ? "online" : "offline", sec.nvq, sec.nvi);
+		else
+			printf("; no secondary controller listed for it\n");
+	}
 	if (vc.set & (1u << VF_KEY_DRIVER))
 		printf("  %-12s %-18s %s:%u (%s)\n", "driver", vc.driver, pc->policy->path,
 		       vc.line[VF_KEY_DRIVER], vc.origin[VF_KEY_DRIVER]);
@@ -182,6 +200,7 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 	struct apply_opts o = { .plan = &plan, .policies = set };
 	_cleanup_(pf_lock_release) struct pf_lock lock = PF_LOCK_INIT;
 	_cleanup_free_ char *drv = NULL;
+	_cleanup_(nvme_plan_done) struct nvme_plan np = NVME_PLAN_INIT;
 	struct pf_plan_config pc = {};
 	struct pf_facts facts = {};
 	const struct policy *p;
@@ -266,8 +285,11 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 		printf("  %-12s %-18s %s:%u (set while the PF has no VFs)\n", name, v, p->path,
 		       w->line);
 	}
+	/* Problems are logged here and again by the steps below, which set the status. */
+	if (pcidev_is_pci(pf))
+		(void)nvme_plan_pf(pf, &facts, &pc, &plan, &np);
 	for (unsigned i = 0; i < pc.vfs; i++)
-		explain_vf(pf, &pc, &facts, i);
+		explain_vf(pf, &pc, &facts, &np, i);
 
 	printf("steps:\n");
 	fflush(stdout);
