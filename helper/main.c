@@ -11,6 +11,7 @@
 #include "shared/log.h"
 #include "shared/util.h"
 #include "apply.h"
+#include "convert.h"
 #include "devlink.h"
 #include "inspect.h"
 #include "list.h"
@@ -48,6 +49,7 @@ static void help(void)
 	    "                     and what vio would do\n"
 	    "  apply [DEVICE...]  make PFs and their VFs match the policy now (default: all)\n"
 	    "  mac PF N           print the MAC that VF N of PF gets when the policy gives none\n"
+	    "  convert FILE       print viod's INI policy FILE as a vio policy\n"
 	    "  modules            print the kernel modules the policy needs (for initramfs tools)\n"
 	    "  pf DEVICE          handle a PF event (run by udev)\n"
 	    "  vf [--export] DEVICE\n"
@@ -351,6 +353,15 @@ static int cmd_modules(int argc _unused_, char *argv[] _unused_, const struct po
 	return EXIT_OK;
 }
 
+static int cmd_convert(int argc _unused_, char *argv[], const struct policy_set *set _unused_)
+{
+	int r = convert_viod(argv[0], stdout);
+
+	if (r == -ENOMEM)
+		return log_oom(), EXIT_USAGE;
+	return r < 0 ? EXIT_POLICY : EXIT_OK;
+}
+
 static int cmd_mac(int argc _unused_, char *argv[], const struct policy_set *set _unused_)
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
@@ -391,6 +402,9 @@ static const struct cmd {
 	{ "apply", "[--dry-run] [DEVICE...]",
 	  "Make the PFs and their VFs match the policy now; all PFs without DEVICE.", 0, -1, true,
 	  cmd_apply },
+	{ "convert", "FILE",
+	  "Print viod's INI policy FILE as a vio policy (comments kept; what has no equivalent is said).",
+	  1, 1, false, cmd_convert },
 	{ "check", "",
 	  "Check every policy file and compare the system with the policy.\n  Exit: 0 all as the policy says, 2 policy error, 3 cannot read the system, 5 differences.",
 	  0, 0, true, cmd_check },

@@ -136,6 +136,14 @@ int policy_text_check(const char *path, const char *buf, size_t len)
 				return log_error_errno(
 				    EINVAL, "%s:%ld: @include is not supported in policy files",
 				    path, line);
+			/* viod, which vio replaces, read INI files from this directory. */
+			if ((len - j >= 4 && strneq(buf + j, "[pf]", 4)) ||
+			    (len - j >= 4 && strneq(buf + j, "[vf", 3) && buf[j + 3] >= '0' &&
+			     buf[j + 3] <= '9'))
+				return log_error_errno(
+				    EINVAL,
+				    "%s:%ld: a viod (INI) policy: vio reads libconfig policy files; 'vio convert %s' prints this one converted, to put in its place (its PF is left as it is until then)",
+				    path, line, path);
 		}
 		if (c == '\n') {
 			comment = false; /* strings do not span lines in what vio accepts */

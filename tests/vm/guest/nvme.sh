@@ -179,3 +179,28 @@ sed 's/^/  /' /tmp/explain
 check "explain: kind from the hwdb" 1 "$(grep -cE '^  kind +dev +hwdb$' /tmp/explain)"
 check "explain: vf2's native driver from the hwdb" 1 "$(grep -cE '^  driver +nvme +native driver, hwdb VIO_VF_DRIVER$' /tmp/explain)"
 check "udev db: VIO_KIND imported by the rule" dev "$(udevadm info -q property -p /sys/bus/pci/devices/$PF | sed -n 's/^VIO_KIND=//p')"
+
+echo "--- 9 from viod: its INI file refused with what to do; converted, it does what it asked"
+cat >/etc/vio.d/50-nvme.conf <<'INI'
+[pf]
+name = 01:00.0
+kind = dev
+vfs = 2
+
+[vf0]
+# the first VF for a guest's stub
+driver = pci-stub
+INI
+before="$(cat $P/sriov_numvfs)"
+VIO_LOG_TARGET=stderr vio apply $PF >/tmp/v1 2>&1
+check "9 viod file: exit 2" 2 "$?"
+check "9 viod file: says what to do" 1 "$(grep -c "50-nvme.conf:1: a viod (INI) policy: vio reads libconfig policy files; 'vio convert /etc/vio.d/50-nvme.conf' prints this one converted" /tmp/v1)"
+check "9 viod file: nothing changed" "$before" "$(cat $P/sriov_numvfs)"
+vio convert /etc/vio.d/50-nvme.conf >/tmp/converted.conf
+check "9 vio convert: exit 0" 0 "$?"
+sed 's/^/  /' /tmp/converted.conf
+cp /tmp/converted.conf /etc/vio.d/50-nvme.conf
+VIO_LOG_TARGET=stderr vio apply $PF >/tmp/v2 2>&1
+check "9 converted: exit 0" 0 "$?"
+check "9 converted: 2 VFs, vf0 pci-stub, vf1 nvme live" "2 pci-stub nvme live" \
+	"$(cat $P/sriov_numvfs) $(drv "$(vf_addr $PF 0)") $(drv "$(vf_addr $PF 1)") $(nvme_state "$(vf_addr $PF 1)")"
