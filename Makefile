@@ -10,6 +10,7 @@ PKG_CONFIG ?= pkg-config
 UDEVDIR    ?= $(or $(shell $(PKG_CONFIG) --variable=udevdir udev 2>/dev/null),$(PREFIX)/lib/udev)
 SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),$(PREFIX)/lib/systemd/system)
 DRACUTDIR  ?= $(or $(shell $(PKG_CONFIG) --variable=dracutmodulesdir dracut 2>/dev/null),$(PREFIX)/lib/dracut/modules.d)
+INITRAMFSTOOLSDIR ?= $(PREFIX)/share/initramfs-tools
 
 # Linked: needed by every event. Loaded with dlopen() when an event needs them: libkmod, libcrypto.
 LINKED  := libudev libnl-route-3.0 libnl-genl-3.0 libnl-3.0 libconfig
@@ -53,7 +54,7 @@ vio: $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 %.o: %.c $(HDR)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 tests/unit/test-%: tests/unit/test-%.c $(CORE_SRC:.c=.o) $(SHARED_SRC:.c=.o) tests/unit/test.h
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_SRC:.c=.o) $(SHARED_SRC:.c=.o) $(LDLIBS)
@@ -99,6 +100,7 @@ install: vio
 	install -Dm0644 man/vio.8 $(DESTDIR)$(MANDIR)/man8/vio.8
 	install -Dm0644 man/vio.conf.5 $(DESTDIR)$(MANDIR)/man5/vio.conf.5
 	install -Dm0755 dracut/90vio/module-setup.sh $(DESTDIR)$(DRACUTDIR)/90vio/module-setup.sh
+	install -Dm0755 contrib/initramfs-tools/hooks/vio $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks/vio
 	install -Dm0644 systemd/vio-apply.path $(DESTDIR)$(SYSTEMDUNITDIR)/vio-apply.path
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
 	for u in vio-apply.service vio-pf@.service; do \

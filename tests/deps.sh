@@ -9,6 +9,7 @@ build=(build-essential pkg-config libudev-dev libkmod-dev libnl-3-dev libnl-rout
 	libconfig-dev libssl-dev)
 check=(umockdev openssl udev systemd util-linux shellcheck clang-format python3)
 ci=(clang valgrind git ca-certificates kmod)
+deb=(debhelper dpkg-dev lintian git)
 
 want=()
 for group in "$@"; do
@@ -16,6 +17,7 @@ for group in "$@"; do
 	build) want+=("${build[@]}") ;;
 	check) want+=("${check[@]}") ;;
 	ci) want+=("${ci[@]}") ;;
+	deb) want+=("${deb[@]}") ;;
 	*)
 		echo "deps: unknown group '$group'" >&2
 		exit 2
