@@ -121,7 +121,8 @@ lint_with clang-format "lint: clang-format" clang-format --dry-run --Werror --st
 
 lint_with shellcheck "lint: shellcheck" shellcheck -x -e SC1091 tests/*.sh tests/sysfs/*.sh \
 	tests/vm/*.sh tests/vm/guest/*.sh tests/vm/initrd/lib/dracut/hooks/*/*.sh \
-	dracut/90vio/*.sh contrib/initramfs-tools/hooks/vio .ci/run
+	dracut/90vio/*.sh contrib/initramfs-tools/hooks/vio tests/vm/itools/hooks/violab \
+	tests/vm/itools/scripts/violab .ci/run
 
 echo
 echo "$passed passed, $failed failed, $skipped skipped"

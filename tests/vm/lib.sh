@@ -135,7 +135,7 @@ boot() {
 		-m 1024 -smp 2 -nographic -no-reboot -nodefaults -serial stdio \
 		-qmp "unix:$qmp,server=on,wait=off" \
 		-kernel "$VMLINUZ" -initrd "${INITRD:-$OUTDIR/guest.cpio.gz}" \
-		-append "console=ttyS0 panic=-1 quiet loglevel=4 printk.devkmsg=on intel_iommu=on vio.test=$test${ROOT:+ root=$ROOT rd.shell=0}" \
+		-append "console=ttyS0 panic=-1 quiet loglevel=4 printk.devkmsg=on intel_iommu=on vio.test=$test${ROOT:+ root=$ROOT rd.shell=0}${APPEND:+ $APPEND}" \
 		"$@" </dev/null >"$log" 2>&1 || rc=$?
 	[ -n "$hook_pid" ] && wait "$hook_pid" 2>/dev/null
 	return $rc
@@ -200,4 +200,39 @@ build_initrd() {
 			--kmoddir "$KROOT/lib/modules/$KV" -m "$MODS" --add-drivers nvme \
 			--install "grep cut readlink basename dmesg sed tr ls sleep" \
 			--include "$INCLUDE" / "$OUT"'
+}
+
+# build_itools POLICY_DIR OUT: initramfs-tools' mkinitramfs for the lab kernel, with vio
+# installed from its Debian package (built here, unpacked over the host's /usr in a private
+# mount namespace, as apt-get would install it), the policy in /etc/vio.d and the lab's
+# boot=violab script that reports instead of mounting a root.
+build_itools() {
+	local poldir=$1 out=$2 debdir=$OUTDIR/deb stage=$OUTDIR/itools-stage conf=$OUTDIR/itools-conf
+	bash "$TOP/tests/deb.sh" "$debdir"
+	rm -rf "$stage" "$conf"
+	mkdir -p "$stage/root" "$stage/usr/lib/modules"
+	dpkg -x "$debdir"/vio_*_"$(dpkg --print-architecture)".deb "$stage/root"
+	# One tree for /usr: the package's /usr and /lib (merged /usr), the lab kernel's modules.
+	cp -a "$stage/root/usr/." "$stage/usr/"
+	cp -a "$stage/root/lib/." "$stage/usr/lib/"
+	ln -s "$KROOT/lib/modules/$KV" "$stage/usr/lib/modules/$KV"
+	cp -a /etc/initramfs-tools "$conf"
+	# Small and quick: the modules the policy needs (the hook adds them) and the PF's driver.
+	sed -i 's/^MODULES=.*/MODULES=list/; s/^COMPRESS=.*/COMPRESS=gzip/' "$conf/initramfs.conf"
+	echo nvme >>"$conf/modules"
+	mkdir -p "$conf/scripts" "$conf/hooks"
+	cp "$TOP/tests/vm/itools/scripts/violab" "$conf/scripts/"
+	cp "$TOP/tests/vm/itools/hooks/violab" "$conf/hooks/"
+	# shellcheck disable=SC2016 # expanded by the inner shell, from these variables
+	STAGE=$stage CONF=$conf POLDIR=$poldir OUT=$out KV=$KV KROOT=$KROOT \
+		MACHINE_ID=$GUEST_MACHINE_ID unshare -m bash -euc '
+		mount --make-rprivate /
+		ovl=$(mktemp -d) && mount -t tmpfs tmpfs "$ovl" && mkdir "$ovl/u" "$ovl/w"
+		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$ovl/u,workdir=$ovl/w" /etc
+		mount -t overlay overlay -o "lowerdir=$STAGE/usr:/usr" /usr
+		mount -t overlay overlay -o "lowerdir=$KROOT/boot:/boot" /boot
+		rm -rf /etc/vio.d && mkdir -p /etc/vio.d
+		cp -a "$POLDIR"/. /etc/vio.d/
+		echo "$MACHINE_ID" >/etc/machine-id
+		mkinitramfs -d "$CONF" -o "$OUT" "$KV"'
 }

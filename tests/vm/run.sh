@@ -4,7 +4,7 @@
 # make demo:     the example policy on a real kernel, then the guest's view of it.
 # usage: tests/vm/run.sh [--demo] [TEST...]
 #        tests: nvme netdevsim hotplug production igb igb-hotplug dracut-shell dracut-systemd
-#               dracut-broken
+#               dracut-broken itools itools-broken
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash tests/vm/setup.sh
@@ -14,7 +14,7 @@ tests=("$@")
 if [ "${1:-}" = --demo ]; then
 	tests=(demo)
 fi
-[ ${#tests[@]} -gt 0 ] || tests=(nvme netdevsim hotplug production igb igb-hotplug dracut-shell dracut-systemd dracut-broken)
+[ ${#tests[@]} -gt 0 ] || tests=(nvme netdevsim hotplug production igb igb-hotplug dracut-shell dracut-systemd dracut-broken itools itools-broken)
 
 # The early-boot scenarios: an initramfs built by dracut with vio's module and a policy for
 # the NVMe PF, booted with nothing else; its pre-mount hook reports, the host asserts.
@@ -134,6 +134,13 @@ for t in "${tests[@]}"; do
 		[ -e "$OUTDIR/$t.img" ] &&
 			{ INITRD=$OUTDIR/$t.img ROOT=$root boot "$t" "${NVME_ARGS[@]}" || rc=$?; }
 		;;
+	itools*)
+		initrd_policy "$OUTDIR/$t.policy" "$([ "$t" = itools-broken ] && echo broken)"
+		build_itools "$OUTDIR/$t.policy" "$OUTDIR/$t.img" >"$OUTDIR/$t.build.log" 2>&1 ||
+			{ tail -20 "$OUTDIR/$t.build.log"; echo "VIO-FAIL $t: mkinitramfs failed" >"$OUTDIR/$t.log"; }
+		[ -e "$OUTDIR/$t.img" ] &&
+			{ INITRD=$OUTDIR/$t.img APPEND=boot=violab boot "$t" "${NVME_ARGS[@]}" || rc=$?; }
+		;;
 	igb*) QEMU=$PWD/tests/vm/qemu10 boot "$t" "${args[@]}" || rc=$? ;;
 	*) boot "$t" "${args[@]}" || rc=$? ;;
 	esac
@@ -149,6 +156,16 @@ for t in "${tests[@]}"; do
 		expect "$log" "$t: vio-apply.path is active" has "$log" 'VIO-STATE path-unit active=active'
 		expect "$log" "$t: an edited policy is applied by vio-apply.path" \
 			has "$log" 'VIO-STATE path-unit after-edit numvfs=4 vf3=pci-stub vf2-nvme=live'
+		;;
+	itools)
+		check_initrd "$log" "$t"
+		expect "$log" "$t: vio as installed from the Debian package" \
+			has "$OUTDIR/$t.build.log" '^deb: built vio_'
+		;;
+	itools-broken)
+		expect "$log" "$t: the boot went on (boot=violab's mountroot ran)" has "$log" '^=== VIO-INITRD-DONE'
+		expect "$log" "$t: file:line in the log" has "$log" 'vio\[[0-9]+\]: /etc/vio.d/40-broken.conf:4: syntax error'
+		expect "$log" "$t: nothing changed (sriov_numvfs 0)" has "$log" 'VIO-STATE 0000:01:00.0 numvfs=0'
 		;;
 	dracut-broken)
 		expect "$log" "$t: the boot went on to pre-mount" has "$log" '^=== VIO-INITRD-DONE'

@@ -45,7 +45,7 @@ imgpkg=linux-image-$KV
 srcpkg=linux-source-${KV%%.0-*}
 
 apt_install qemu-system-x86 busybox-static cpio kmod udev iproute2 nvme-cli dracut-core \
-	gcc make xz-utils socat jq mmdebstrap "linux-headers-$KV"
+	initramfs-tools-core gcc make xz-utils socat jq mmdebstrap "linux-headers-$KV"
 
 cd "$CACHE/debs"
 ls "${imgpkg}"_*.deb >/dev/null 2>&1 || apt-get download "$imgpkg" >>"$log" 2>&1
