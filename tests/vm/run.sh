@@ -136,6 +136,8 @@ for t in "${tests[@]}"; do
 		;;
 	itools*)
 		initrd_policy "$OUTDIR/$t.policy" "$([ "$t" = itools-broken ] && echo broken)"
+		# A masked file: the same mask in the image.
+		ln -s /dev/null "$OUTDIR/$t.policy/70-masked.conf"
 		build_itools "$OUTDIR/$t.policy" "$OUTDIR/$t.img" >"$OUTDIR/$t.build.log" 2>&1 ||
 			{ tail -20 "$OUTDIR/$t.build.log"; echo "VIO-FAIL $t: mkinitramfs failed" >"$OUTDIR/$t.log"; }
 		[ -e "$OUTDIR/$t.img" ] &&
@@ -161,6 +163,18 @@ for t in "${tests[@]}"; do
 		check_initrd "$log" "$t"
 		expect "$log" "$t: vio as installed from the Debian package" \
 			has "$OUTDIR/$t.build.log" '^deb: built vio_'
+		lsinitramfs -l "$OUTDIR/$t.img" >"$OUTDIR/$t.list"
+		expect "$log" "$t: the image has the policy, machine-id and vio's hwdb" \
+			has "$OUTDIR/$t.list" 'etc/vio.d/50-nvme.conf'
+		expect "$log" "$t: ...a mask as a mask" has "$OUTDIR/$t.list" 'etc/vio.d/70-masked.conf -> /dev/null'
+		expect "$log" "$t: ...machine-id" has "$OUTDIR/$t.list" ' etc/machine-id$'
+		expect "$log" "$t: ...hwdb.bin" has "$OUTDIR/$t.list" ' etc/udev/hwdb.bin$'
+		# No policy: the hook adds nothing.
+		mkdir -p "$OUTDIR/itools-none.policy"
+		build_itools "$OUTDIR/itools-none.policy" "$OUTDIR/itools-none.img" >"$OUTDIR/itools-none.build.log" 2>&1
+		lsinitramfs "$OUTDIR/itools-none.img" >"$OUTDIR/itools-none.list" 2>&1
+		expect "$log" "$t: with no policy an image is built..." has "$OUTDIR/itools-none.list" 'scripts/violab'
+		expect "$log" "$t: ...and the hook adds nothing to it" hasnt "$OUTDIR/itools-none.list" 'usr/sbin/vio|60-vio.rules|etc/vio.d'
 		;;
 	itools-broken)
 		expect "$log" "$t: the boot went on (boot=violab's mountroot ran)" has "$log" '^=== VIO-INITRD-DONE'
