@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "shared/log.h"
 #include "apply.h"
@@ -14,6 +15,7 @@
 #include "numvfs.h"
 #include "nvmevirt.h"
 #include "pfdevlink.h"
+#include "status.h"
 #include "vfdev.h"
 
 int exit_worst(int a, int b)
@@ -342,6 +344,26 @@ static int lock_pf(struct pcidev *pf, const struct apply_opts *o, enum pf_lock_m
 	return r < 0 ? EXIT_DEVICE : EXIT_OK;
 }
 
+/* The PF's status file (status.h), after a run that changed things or tried to. */
+static int leave_status(struct pcidev *pf, const struct apply_opts *o,
+			const struct pf_plan_config *pc, const char *run, int ex)
+{
+	struct pf_status s = { .exit = ex, .time = time(NULL) };
+
+	if (o->plan->mode != PLAN_APPLY)
+		return ex;
+	snprintf(s.pf, sizeof(s.pf), "%s", pcidev_addr(pf));
+	if (pc && pc->policy) {
+		snprintf(s.policy, sizeof(s.policy), "%s", pc->policy->path);
+		s.vfs_wanted = pc->vfs;
+	}
+	snprintf(s.run, sizeof(s.run), "%s", run);
+	snprintf(s.error, sizeof(s.error), "%s", log_last_error());
+	(void)pcidev_read_unsigned(pf, "sriov_numvfs", &s.vfs);
+	status_write(&s);
+	return ex;
+}
+
 int apply_vf(struct pcidev *vf, const struct apply_opts *o)
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *pf = NULL;
@@ -375,8 +397,16 @@ int apply_vf(struct pcidev *vf, const struct apply_opts *o)
 	ex_cfg = pf_config(pf, o, &facts, &pc);
 	if (ex_cfg != EXIT_OK || !pc.policy)
 		return exit_worst(ex, ex_cfg);
-	if (ex == EXIT_OK && !left)
+	if (ex == EXIT_OK && !left) {
 		ex = apply_vf_index(vf, index, o, &pc, &facts);
+		/* A VF event leaves the PF's status only when it fails. */
+		if (ex != EXIT_OK) {
+			char run[32];
+
+			snprintf(run, sizeof(run), "vf-event %u", index);
+			(void)leave_status(pf, o, &pc, run, ex);
+		}
+	}
 	if (o->export && policy_resolve_vf(&pc, index, &vc) >= 0)
 		vfdev_export(stdout, &facts, index, &pc, &vc);
 	return ex;
@@ -424,18 +454,20 @@ static int pf_lookup(struct pcidev *pf, const struct apply_opts *o, struct pf_fa
 int apply_pf(struct pcidev *pf, const struct apply_opts *o)
 {
 	_cleanup_(pf_lock_release) struct pf_lock lock = PF_LOCK_INIT;
-	struct pf_plan_config pc;
+	struct pf_plan_config pc = {};
 	struct pf_facts facts;
-	bool handed_off;
+	bool handed_off = false;
 	int ex;
 
+	log_forget_errors();
 	ex = lock_pf(pf, o, PF_LOCK_PF, &lock, NULL);
 	if (ex != EXIT_OK)
-		return ex;
+		return leave_status(pf, o, NULL, "pf-event", ex);
 	ex = pf_lookup(pf, o, &facts, &pc);
-	if (ex != EXIT_OK || !pc.policy)
-		return ex;
-	return apply_pf_config(pf, o, &facts, &pc, &handed_off);
+	if (ex == EXIT_OK && pc.policy)
+		ex = apply_pf_config(pf, o, &facts, &pc, &handed_off);
+	/* Handed off: the unit leaves the status. */
+	return handed_off ? ex : leave_status(pf, o, &pc, "pf-event", ex);
 }
 
 int apply_configured(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
@@ -473,15 +505,18 @@ int apply_configured(struct pcidev *pf, const struct apply_opts *o, struct pf_fa
 int apply_pf_and_vfs(struct pcidev *pf, const struct apply_opts *o)
 {
 	_cleanup_(pf_lock_release) struct pf_lock lock = PF_LOCK_INIT;
-	struct pf_plan_config pc;
+	/* systemd sets INVOCATION_ID for the units it runs (vio-pf@, vio-apply). */
+	const char *run = getenv("INVOCATION_ID") ? "unit" : "apply";
+	struct pf_plan_config pc = {};
 	struct pf_facts facts;
 	int ex;
 
+	log_forget_errors();
 	ex = lock_pf(pf, o, PF_LOCK_SWEEP, &lock, NULL);
 	if (ex != EXIT_OK)
-		return ex;
+		return leave_status(pf, o, NULL, run, ex);
 	ex = pf_lookup(pf, o, &facts, &pc);
-	if (ex != EXIT_OK || !pc.policy)
-		return ex;
-	return apply_configured(pf, o, &facts, &pc);
+	if (ex == EXIT_OK && pc.policy)
+		ex = apply_configured(pf, o, &facts, &pc);
+	return leave_status(pf, o, &pc, run, ex);
 }

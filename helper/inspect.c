@@ -18,11 +18,40 @@ struct check_ctx {
 	struct apply_opts o;
 	unsigned n_pfs;
 	bool policy_error, read_error;
+	struct check_report *rep;
 };
+
+void check_report_done(struct check_report *r)
+{
+	free(r->pfs);
+	*r = (struct check_report){};
+}
+
+/* What check found of one PF, for the report. */
+static void report_pf(struct check_ctx *c, struct pcidev *pf, unsigned diffs, int ex)
+{
+	struct pf_report *grown, *r;
+	struct pf_plan_config pc = {};
+	struct pf_facts facts;
+
+	grown = reallocarray(c->rep->pfs, c->rep->n_pfs + 1, sizeof(*grown));
+	if (!grown)
+		return;
+	c->rep->pfs = grown;
+	r = &grown[c->rep->n_pfs++];
+	*r = (struct pf_report){ .diffs = diffs, .exit = ex };
+	snprintf(r->addr, sizeof(r->addr), "%s", pcidev_addr(pf));
+	if (pf_config(pf, &c->o, &facts, &pc) == EXIT_OK && pc.policy) {
+		snprintf(r->policy, sizeof(r->policy), "%s", pc.policy->path);
+		r->vfs_wanted = pc.vfs;
+	}
+	(void)pcidev_read_unsigned(pf, "sriov_numvfs", &r->vfs);
+}
 
 static int check_one(struct pcidev *pf, void *userdata)
 {
 	struct check_ctx *c = userdata;
+	unsigned before = c->o.plan->n_diffs;
 	int ex = apply_pf_and_vfs(pf, &c->o);
 
 	c->n_pfs++;
@@ -30,13 +59,15 @@ static int check_one(struct pcidev *pf, void *userdata)
 		c->policy_error = true;
 	else if (ex != EXIT_OK)
 		c->read_error = true;
+	if (c->rep)
+		report_pf(c, pf, c->o.plan->n_diffs - before, ex);
 	return 0;
 }
 
-int check_run(const struct policy_set *set)
+int check_run(const struct policy_set *set, struct check_report *rep)
 {
 	struct plan plan = { .mode = PLAN_CHECK };
-	struct check_ctx c = { .o = { .plan = &plan, .policies = set } };
+	struct check_ctx c = { .o = { .plan = &plan, .policies = set }, .rep = rep };
 	unsigned bad = 0;
 	int r;
 
@@ -44,6 +75,10 @@ int check_run(const struct policy_set *set)
 	for (unsigned i = 0; i < set->n_files; i++)
 		if (set->files[i]->broken || set->files[i]->n_errors)
 			bad++;
+	if (rep) {
+		rep->n_files = set->n_files;
+		rep->bad_files = bad;
+	}
 	r = pcidev_foreach_pf(check_one, &c);
 	if (r < 0) {
 		log_error_errno(r, "cannot enumerate devices: %m");

@@ -174,3 +174,23 @@ void pf_lock_release(struct pf_lock *l)
 		close(l->sweep_fd);
 	*l = PF_LOCK_INIT;
 }
+
+int pf_lock_busy(const char *pf_addr)
+{
+	const char *const suffixes[] = { "", ".sweep" };
+	char p[PATH_MAX];
+
+	for (size_t i = 0; i < ELEMENTSOF(suffixes); i++) {
+		int fd, busy;
+
+		snprintf(p, sizeof(p), "%s/lock/%s%s", runtime_dir(), pf_addr, suffixes[i]);
+		fd = open(p, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue; /* never locked */
+		busy = flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+		close(fd);
+		if (busy)
+			return 1;
+	}
+	return 0;
+}

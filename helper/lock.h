@@ -41,5 +41,8 @@ struct pf_lock {
 int pf_lock_take(const char *pf_addr, enum pf_lock_mode mode, struct pf_lock *ret);
 void pf_lock_release(struct pf_lock *l);
 
+/* 1 when a run holds or awaits the PF (its lock or sweep lock is taken), else 0. */
+int pf_lock_busy(const char *pf_addr);
+
 /* $VIO_RUNTIME_DIR, default /run/vio: locks, and what vio remembers between runs. */
 const char *runtime_dir(void);

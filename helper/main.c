@@ -12,6 +12,7 @@
 #include "shared/util.h"
 #include "apply.h"
 #include "convert.h"
+#include "fleet.h"
 #include "devlink.h"
 #include "inspect.h"
 #include "list.h"
@@ -29,6 +30,8 @@
 
 static bool arg_dry_run;
 static bool arg_export;
+static bool arg_prometheus;
+static unsigned arg_timeout = 120;
 static bool arg_help;
 static bool arg_json;
 static const char *arg_dirs[MAX_POLICY_DIRS + 1];
@@ -44,7 +47,10 @@ static void help(void)
 	    "\n"
 	    "Commands:\n"
 	    "  list [--json]      every SR-IOV PF and its VFs, with the policy that applies\n"
-	    "  check              check every policy file and compare the system with it\n"
+	    "  check [--format=prometheus]\n"
+	    "                     check every policy file and compare the system with it\n"
+	    "  status [--json]    what the last run that handled each PF left\n"
+	    "  wait [--timeout=S] wait until every PF is as its policy says (services' readiness)\n"
 	    "  explain DEVICE     which policy applies to a PF, where each value comes from,\n"
 	    "                     and what vio would do\n"
 	    "  apply [DEVICE...]  make PFs and their VFs match the policy now (default: all)\n"
@@ -80,6 +86,8 @@ static int parse_argv(int argc, char *argv[])
 	static const struct option options[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "export", no_argument, NULL, 'x' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "policy-dir", required_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -96,6 +104,17 @@ static int parse_argv(int argc, char *argv[])
 			break;
 		case 'x':
 			arg_export = true;
+			break;
+		case 'F':
+			if (!streq(optarg, "prometheus") && !streq(optarg, "text"))
+				return log_error_errno(
+				    EINVAL, "--format=%s: must be text or prometheus", optarg);
+			arg_prometheus = streq(optarg, "prometheus");
+			break;
+		case 't':
+			if (parse_unsigned(optarg, 86400, &arg_timeout) < 0)
+				return log_error_errno(EINVAL, "--timeout=%s: seconds, 0..86400",
+						       optarg);
 			break;
 		case 'j':
 			arg_json = true;
@@ -307,7 +326,18 @@ static int cmd_list(int argc _unused_, char *argv[] _unused_, const struct polic
 
 static int cmd_check(int argc _unused_, char *argv[] _unused_, const struct policy_set *set)
 {
-	return check_run(set);
+	return arg_prometheus ? fleet_metrics(set) : check_run(set, NULL);
+}
+
+static int cmd_status(int argc _unused_, char *argv[] _unused_,
+		      const struct policy_set *set _unused_)
+{
+	return fleet_status(arg_json);
+}
+
+static int cmd_wait(int argc _unused_, char *argv[] _unused_, const struct policy_set *set)
+{
+	return fleet_wait(set, arg_timeout);
 }
 
 static int cmd_explain(int argc _unused_, char *argv[], const struct policy_set *set)
@@ -405,9 +435,15 @@ static const struct cmd {
 	{ "convert", "FILE",
 	  "Print viod's INI policy FILE as a vio policy (comments kept; what has no equivalent is said).",
 	  1, 1, false, cmd_convert },
-	{ "check", "",
-	  "Check every policy file and compare the system with the policy.\n  Exit: 0 all as the policy says, 2 policy error, 3 cannot read the system, 5 differences.",
+	{ "check", "[--format=text|prometheus]",
+	  "Check every policy file and compare the system with the policy.\n  Exit: 0 all as the policy says, 2 policy error, 3 cannot read the system, 5 differences.\n  --format=prometheus: metrics for node_exporter's textfile collector instead.",
 	  0, 0, true, cmd_check },
+	{ "status", "[--json]",
+	  "What the last run that handled each PF left (/run/vio/status), without running anything.",
+	  0, 0, false, cmd_status },
+	{ "wait", "[--timeout=SECONDS]",
+	  "Wait until every PF with a policy is as it says (0), or say why not: 2 policy error,\n  3 failed with nothing in progress, 5 still not after the timeout (default 120 s).",
+	  0, 0, true, cmd_wait },
 	{ "explain", "DEVICE",
 	  "Which policy applies to DEVICE, where each value comes from, and the steps vio would take.",
 	  1, 1, true, cmd_explain },

@@ -67,6 +67,18 @@ static void escape(const char *in, char *out, size_t n)
 	out[o] = '\0';
 }
 
+static char last_error[512];
+
+const char *log_last_error(void)
+{
+	return last_error;
+}
+
+void log_forget_errors(void)
+{
+	last_error[0] = '\0';
+}
+
 int log_full_errno(int prio, int err, const char *fmt, ...)
 {
 	int saved = errno;
@@ -81,6 +93,8 @@ int log_full_errno(int prio, int err, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	escape(msg, esc, sizeof(esc));
+	if (prio <= LOG_ERR)
+		snprintf(last_error, sizeof(last_error), "%.*s", (int)sizeof(last_error) - 1, esc);
 	if (log_kmsg >= 0) {
 		char buf[2100];
 		/* Without '\n' printk holds the record open for a continuation: the last line

@@ -10,6 +10,9 @@ void log_open(void);
 void log_set_max_level(int prio);
 int log_get_max_level(void);
 bool log_to_terminal(void);
+/* The last error logged (escaped), "" when none since log_forget_errors(). */
+const char *log_last_error(void);
+void log_forget_errors(void);
 
 /* Logs at prio and returns -abs(err), so "return log_error_errno(r, ...)" works; %m prints err. */
 _printf_(3, 4) int log_full_errno(int prio, int err, const char *fmt, ...);
