@@ -33,7 +33,7 @@ endif
 
 SHARED_SRC := helper/shared/log.c helper/shared/util.c
 CORE_SRC   := helper/conf.c helper/parse.c helper/policyfile.c helper/policycache.c helper/policy.c helper/sysfs.c helper/modload.c helper/mac.c \
-	      helper/netlink.c helper/devlink.c helper/pfdevlink.c helper/netvf.c helper/lock.c helper/numvfs.c helper/inuse.c helper/apply.c helper/bind.c helper/vfdev.c helper/nvme.c helper/nvmevirt.c helper/convert.c helper/status.c helper/fleet.c helper/list.c helper/plan.c helper/inspect.c
+	      helper/netlink.c helper/devlink.c helper/pfdevlink.c helper/netvf.c helper/lock.c helper/numvfs.c helper/inuse.c helper/apply.c helper/bind.c helper/vfdev.c helper/nvme.c helper/nvmevirt.c helper/convert.c helper/status.c helper/fleet.c helper/export.c helper/list.c helper/plan.c helper/inspect.c
 SRC        := helper/main.c $(CORE_SRC) $(SHARED_SRC)
 OBJ        := $(SRC:.c=.o)
 HDR        := $(wildcard helper/*.h helper/shared/*.h)
@@ -103,7 +103,7 @@ install: vio
 	install -Dm0755 contrib/initramfs-tools/hooks/vio $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks/vio
 	install -Dm0644 systemd/vio-apply.path $(DESTDIR)$(SYSTEMDUNITDIR)/vio-apply.path
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
-	for u in vio-apply.service vio-pf@.service; do \
+	for u in vio-apply.service vio-pf@.service vio-settle.service; do \
 		sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/$$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u && \
 		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
 	done

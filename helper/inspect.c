@@ -156,6 +156,9 @@ static void explain_vf(struct pcidev *pf, const struct pf_plan_config *pc,
 		case VF_KEY_MANAGED_BY:
 			snprintf(val, sizeof(val), "%s", vc.managed_by);
 			break;
+		case VF_KEY_RESOURCE:
+			snprintf(val, sizeof(val), "%s", vc.resource);
+			break;
 		case VF_KEY_VFIO_OWNER:
 		case VF_KEY_VFIO_GROUP:
 			snprintf(val, sizeof(val), "%s",

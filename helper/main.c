@@ -12,6 +12,7 @@
 #include "shared/util.h"
 #include "apply.h"
 #include "convert.h"
+#include "export.h"
 #include "fleet.h"
 #include "devlink.h"
 #include "inspect.h"
@@ -50,6 +51,8 @@ static void help(void)
 	    "  check [--format=prometheus]\n"
 	    "                     check every policy file and compare the system with it\n"
 	    "  status [--json]    what the last run that handled each PF left\n"
+	    "  export device-plugin\n"
+	    "                     the Kubernetes SR-IOV device plugin's config.json\n"
 	    "  wait [--timeout=S] wait until every PF is as its policy says (services' readiness)\n"
 	    "  explain DEVICE     which policy applies to a PF, where each value comes from,\n"
 	    "                     and what vio would do\n"
@@ -335,6 +338,15 @@ static int cmd_status(int argc _unused_, char *argv[] _unused_,
 	return fleet_status(arg_json);
 }
 
+static int cmd_export(int argc _unused_, char *argv[], const struct policy_set *set)
+{
+	if (!streq(argv[0], "device-plugin")) {
+		log_error("export: '%s': the one format is device-plugin", argv[0]);
+		return EXIT_USAGE;
+	}
+	return export_device_plugin(set);
+}
+
 static int cmd_wait(int argc _unused_, char *argv[] _unused_, const struct policy_set *set)
 {
 	return fleet_wait(set, arg_timeout);
@@ -438,6 +450,9 @@ static const struct cmd {
 	{ "check", "[--format=text|prometheus]",
 	  "Check every policy file and compare the system with the policy.\n  Exit: 0 all as the policy says, 2 policy error, 3 cannot read the system, 5 differences.\n  --format=prometheus: metrics for node_exporter's textfile collector instead.",
 	  0, 0, true, cmd_check },
+	{ "export", "device-plugin",
+	  "Print the SR-IOV network device plugin's config.json from the policy's resource keys.",
+	  1, 1, true, cmd_export },
 	{ "status", "[--json]",
 	  "What the last run that handled each PF left (/run/vio/status), without running anything.",
 	  0, 0, false, cmd_status },

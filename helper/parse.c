@@ -485,6 +485,23 @@ static void parse_vf(struct policy *p, const struct conf_node *g, const char *se
 				      key == VF_KEY_NVME_VQ ? &c->nvme_vq : &c->nvme_vi))
 				continue;
 			break;
+		case VF_KEY_RESOURCE:
+			v = get_string(p, s);
+			if (!v)
+				continue;
+			/* The device plugin's resourceName: ^[a-zA-Z0-9_]+$ */
+			if (!v[0] || strlen(v) >= sizeof(c->resource) ||
+			    v[strspn(
+				v,
+				"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")]) {
+				conf_error(
+				    p, line,
+				    "resource = \"%s\": letters, digits and '_', at most %zu (a Kubernetes device plugin resource name)",
+				    v, sizeof(c->resource) - 1);
+				continue;
+			}
+			snprintf(c->resource, sizeof(c->resource), "%s", v);
+			break;
 		case VF_KEY_LINK_STATE:
 			v = get_string(p, s);
 			if (!v)
@@ -501,7 +518,7 @@ static void parse_vf(struct policy *p, const struct conf_node *g, const char *se
 		default:
 			conf_error(
 			    p, line,
-			    "unknown key '%s' in '%s' (known: driver, mac, vlan, qos, proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, mtu, managed_by, vfio_owner, vfio_group, vfio_mode, nvme_vq, nvme_vi)",
+			    "unknown key '%s' in '%s' (known: driver, mac, vlan, qos, proto, min_tx_rate, max_tx_rate, spoofchk, trust, link_state, query_rss, mtu, managed_by, vfio_owner, vfio_group, vfio_mode, nvme_vq, nvme_vi, resource)",
 			    k, section);
 			continue;
 		}

@@ -44,6 +44,7 @@ static const char *const vf_key_names[_VF_KEY_MAX] = {
 	[VF_KEY_VFIO_MODE] = "vfio_mode",
 	[VF_KEY_NVME_VQ] = "nvme_vq",
 	[VF_KEY_NVME_VI] = "nvme_vi",
+	[VF_KEY_RESOURCE] = "resource",
 };
 
 static const char *const eswitch_names[_ESWITCH_MAX] = {
@@ -378,6 +379,8 @@ static void overlay(struct vf_config *dst, const struct vf_config *src, const ch
 		dst->nvme_vq = src->nvme_vq;
 	if (src->set & (1u << VF_KEY_NVME_VI))
 		dst->nvme_vi = src->nvme_vi;
+	if (src->set & (1u << VF_KEY_RESOURCE))
+		memcpy(dst->resource, src->resource, sizeof(dst->resource));
 }
 
 static bool is_vfio(const char *driver)

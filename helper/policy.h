@@ -77,6 +77,7 @@ enum vf_key {
 	VF_KEY_VFIO_MODE,
 	VF_KEY_NVME_VQ, /* an NVMe VF's secondary controller */
 	VF_KEY_NVME_VI,
+	VF_KEY_RESOURCE, /* the Kubernetes device plugin's resource (vio export) */
 	_VF_KEY_MAX,
 };
 
@@ -109,6 +110,7 @@ struct vf_config {
 	char vfio_owner[ACCOUNT_NAME_MAX], vfio_group[ACCOUNT_NAME_MAX];
 	unsigned vfio_mode;
 	unsigned nvme_vq, nvme_vi;
+	char resource[64];
 };
 
 /* One devlink parameter the policy sets; checked against what the device reports when applied. */

@@ -178,6 +178,22 @@ build_initrd() {
 		mkdir -p "$units/initrd.target.wants"
 		cp "$stage"/usr/lib/systemd/system/vio-apply.{path,service} "$units/"
 		ln -s ../vio-apply.path "$units/initrd.target.wants/vio-apply.path"
+		# Readiness: a service ordered after vio-settle.service (as vio(8) says for
+		# libvirtd or kubelet) records what it found when it started.
+		cp "$stage"/usr/lib/systemd/system/vio-settle.service "$units/"
+		ln -s ../vio-settle.service "$units/initrd.target.wants/vio-settle.service"
+		cat >"$units/vio-lab-consumer.service" <<'UNIT'
+[Unit]
+Description=A workload that needs the VFs (lab)
+DefaultDependencies=no
+After=vio-settle.service
+Requires=vio-settle.service
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh -c 'p=/sys/bus/pci/devices/0000:01:00.0; s="numvfs=$(cat $p/sriov_numvfs)"; for i in 0 1 2; do d=none; [ -e $p/virtfn$i/driver ] && d=$(basename $(readlink $p/virtfn$i/driver)); s="$s vf$i=$d"; done; echo "$s" >/run/vio-lab-consumer'
+UNIT
+		ln -s ../vio-lab-consumer.service "$units/initrd.target.wants/vio-lab-consumer.service"
 		;;
 	esac
 	# shellcheck disable=SC2016 # expanded by the inner shell, from these variables
@@ -198,7 +214,7 @@ build_initrd() {
 		echo "$MACHINE_ID" >/etc/machine-id
 		dracutbasedir=$BASE dracut --no-hostonly --force --kver "$KV" \
 			--kmoddir "$KROOT/lib/modules/$KV" -m "$MODS" --add-drivers nvme \
-			--install "grep cut readlink basename dmesg sed tr ls sleep" \
+			--install "grep cut readlink basename dmesg sed tr ls sleep cat" \
 			--include "$INCLUDE" / "$OUT"'
 }
 

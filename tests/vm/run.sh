@@ -156,6 +156,8 @@ for t in "${tests[@]}"; do
 		expect "$log" "$t: ...and the unit made the change" \
 			has "$log" 'vio\[[0-9]+\]: 0000:01:00.0: sriov_numvfs 0 -> 3([^:]|$)'
 		expect "$log" "$t: vio-apply.path is active" has "$log" 'VIO-STATE path-unit active=active'
+		expect "$log" "$t: a service after vio-settle.service found every VF as the policy says" \
+			has "$log" 'VIO-STATE consumer numvfs=3 vf0=vfio-pci vf1=pci-stub vf2=nvme settle=active'
 		expect "$log" "$t: an edited policy is applied by vio-apply.path" \
 			has "$log" 'VIO-STATE path-unit after-edit numvfs=4 vf3=pci-stub vf2-nvme=live'
 		;;

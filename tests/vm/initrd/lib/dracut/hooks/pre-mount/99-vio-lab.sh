@@ -29,6 +29,16 @@
 	done
 	[ -c /dev/vfio/vfio ] && echo "VIO-STATE vfio $(cd /dev/vfio && echo *)"
 	for l in /dev/vfio/by-vf/*; do [ -L "$l" ] && echo "VIO-STATE by-vf ${l##*/} -> $(readlink "$l")"; done
+	# systemd flavour: what the service ordered after vio-settle.service saw when it started.
+	if [ -e /etc/systemd/system/vio-lab-consumer.service ]; then
+		i=0
+		while [ $i -lt 120 ] && ! [ -e /run/vio-lab-consumer ]; do
+			sleep 0.5
+			i=$((i + 1))
+		done
+		echo "VIO-STATE consumer $(cat /run/vio-lab-consumer 2>/dev/null || echo none) settle=$(systemctl is-active vio-settle.service)"
+		systemctl status vio-settle.service --no-pager 2>&1 | sed 's/^/VIO-LOG /' | head -6
+	fi
 	echo "VIO-MARK coldplug"
 	echo "VIO-MARK coldplug" >/dev/kmsg
 	udevadm trigger --action=add --subsystem-match=pci
