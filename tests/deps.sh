@@ -10,6 +10,7 @@ build=(build-essential pkg-config libudev-dev libkmod-dev libnl-3-dev libnl-rout
 check=(umockdev openssl udev systemd util-linux shellcheck clang-format python3)
 ci=(clang valgrind git ca-certificates kmod)
 deb=(debhelper dpkg-dev lintian git)
+ansible=(ansible-core)
 
 want=()
 for group in "$@"; do
@@ -18,6 +19,7 @@ for group in "$@"; do
 	check) want+=("${check[@]}") ;;
 	ci) want+=("${ci[@]}") ;;
 	deb) want+=("${deb[@]}") ;;
+	ansible) want+=("${ansible[@]}") ;;
 	*)
 		echo "deps: unknown group '$group'" >&2
 		exit 2

@@ -106,10 +106,14 @@ lint_with systemd-hwdb "lint: hwdb (systemd-hwdb --strict)" hwdb_lint
 units_lint() {
 	local d
 	d=$(mktemp -d)
-	cp systemd/vio-apply.path "$d/"
-	sed 's|@SBINDIR@|'"$PWD"'|' systemd/vio-apply.service >"$d/vio-apply.service"
+	cp systemd/vio-apply.path contrib/prometheus/vio-metrics.timer "$d/"
+	for u in vio-apply.service vio-settle.service; do
+		sed 's|@SBINDIR@|'"$PWD"'|' "systemd/$u" >"$d/$u"
+	done
+	sed 's|/usr/sbin/vio|'"$PWD"'/vio|' contrib/prometheus/vio-metrics.service >"$d/vio-metrics.service"
 	# systemd-analyze verify checks the units and that ExecStart= exists (the built vio).
-	SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no "$d/vio-apply.path" "$d/vio-apply.service"
+	SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no "$d/vio-apply.path" "$d/vio-apply.service" \
+		"$d/vio-settle.service" "$d/vio-metrics.service" "$d/vio-metrics.timer"
 	local rc=$?
 	rm -rf "$d"
 	return $rc
