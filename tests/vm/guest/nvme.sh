@@ -204,3 +204,24 @@ VIO_LOG_TARGET=stderr vio apply $PF >/tmp/v2 2>&1
 check "9 converted: exit 0" 0 "$?"
 check "9 converted: 2 VFs, vf0 pci-stub, vf1 nvme live" "2 pci-stub nvme live" \
 	"$(cat $P/sriov_numvfs) $(drv "$(vf_addr $PF 0)") $(drv "$(vf_addr $PF 1)") $(nvme_state "$(vf_addr $PF 1)")"
+
+echo "--- 10 fleets: vio wait, vio status, metrics"
+vio wait --timeout=30
+check "10 vio wait: every PF as the policy says" 0 "$?"
+vio status | sed 's/^/  /'
+vio status --json >/tmp/st.json
+check "10 vio status --json: the PF's last run" "ok 2 2 /etc/vio.d/50-nvme.conf" \
+	"$(jq -r ".pfs[] | select(.pf == \"$PF\") | \"\(.result) \(.vfs_wanted) \(.vfs) \(.policy)\"" /tmp/st.json)"
+sed 's/^/  /' /tmp/st.json
+vio check --format=prometheus >/tmp/metrics
+check "10 metrics: exit 0" 0 "$?"
+grep -E '^vio_(pf_vfs|pf_differences|check_exit_code|pf_last_run_exit_code)' /tmp/metrics | sed 's/^/  /'
+check "10 metrics: vio_pf_vfs = sriov_numvfs" "$(cat $P/sriov_numvfs)" \
+	"$(sed -n "s/^vio_pf_vfs{pf=\"$PF\",policy=\"\/etc\/vio.d\/50-nvme.conf\"} //p" /tmp/metrics)"
+check "10 metrics: no difference" 0 "$(sed -n "s/^vio_pf_differences{pf=\"$PF\",[^}]*} //p" /tmp/metrics)"
+# A VF unbound behind vio's back: wait says which PF, and that nothing is in progress.
+vf_addr $PF 0 >/sys/bus/pci/drivers/pci-stub/unbind
+VIO_LOG_TARGET=stderr vio wait --timeout=30 >/tmp/w 2>&1
+check "10 vio wait: a VF unbound, nothing in progress: exit 5" 5 "$?"
+sed 's/^/  /' /tmp/w
+check "10 vio wait: names the PF" 1 "$(grep -c "$PF: not as the policy says, and nothing is in progress: 2 of 2 VFs, 1 difference" /tmp/w)"
