@@ -47,6 +47,7 @@ play() { # ARGS...: the role; its output in $W/out, PLAY RECAP's changed= and fa
 
 vars 100
 play
+if grep -q 'RUNNING HANDLER \[vio : vio apply\]' "$W/out"; then pass "first run: the change triggers vio apply"; else fail "first run: the change triggers vio apply"; fi
 if [ "$F" = 0 ] && [ "${C:-0}" -gt 0 ]; then pass "first run: files written (changed=$C)"; else fail "first run: files written" "$(tail -30 "$W/out")"; fi
 want='# Managed by Ansible (role vio): edit the variables, not this file.
 pf = {
@@ -73,6 +74,7 @@ if "$TOP/vio" -P "$W/policy" check >/dev/null 2>&1; then pass "vio check passes 
 
 play
 if [ "$F" = 0 ] && [ "$C" = 0 ]; then pass "second run: changed=0"; else fail "second run: changed=0" "$(tail -30 "$W/out")"; fi
+if ! grep -q 'RUNNING HANDLER' "$W/out"; then pass "second run: no vio apply"; else fail "second run: no vio apply"; fi
 
 vars 200
 before=$(cat "$W/policy/50-uplink.conf")
