@@ -17,22 +17,6 @@
 #include "lock.h"
 #include "status.h"
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 int fleet_status(bool json)
 {
 	_cleanup_free_ struct pf_status *v = NULL;
@@ -215,14 +199,6 @@ static bool idle(const struct check_report *rep)
 	return true;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Each PF that is not as its policy says, with why (its last run's error). */
 static int say_failures(const struct check_report *rep, const char *how)
 {
@@ -253,7 +229,7 @@ static int say_failures(const struct check_report *rep, const char *how)
 
 int fleet_wait(const struct policy_set *set, unsigned timeout_s)
 {
-	double deadline = now_s() + timeout_s;
+	double deadline = monotonic_s() + timeout_s;
 	unsigned idle_rounds = 0;
 
 	for (;;) {
@@ -275,7 +251,7 @@ int fleet_wait(const struct policy_set *set, unsigned timeout_s)
 		if (idle_rounds >= 2)
 			return say_failures(&rep,
 					    "not as the policy says, and nothing is in progress");
-		if (now_s() >= deadline)
+		if (monotonic_s() >= deadline)
 			return exit_worst(
 			    say_failures(&rep, "still not as the policy says after the timeout"),
 			    EXIT_DRIFT);

@@ -23,14 +23,6 @@
 #include "netvf.h"
 #include "numvfs.h"
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int numvfs_in_use(struct pcidev *pf, unsigned numvfs, char **ret_list)
 {
 	_cleanup_free_ char *list = NULL;
@@ -161,9 +153,9 @@ static int write_numvfs(struct pcidev *pf, unsigned cur, unsigned want,
 		if (want == 0)
 			return EXIT_OK;
 	}
-	t0 = now_s();
+	t0 = monotonic_s();
 	r = pcidev_write(pf, "sriov_numvfs", new);
-	t0 = now_s() - t0;
+	t0 = monotonic_s() - t0;
 	if (r < 0) {
 		int rr = cur > 0 && want > 0 ? pcidev_write(pf, "sriov_numvfs", was) : 0;
 

@@ -383,7 +383,7 @@ static void overlay(struct vf_config *dst, const struct vf_config *src, const ch
 		memcpy(dst->resource, src->resource, sizeof(dst->resource));
 }
 
-static bool is_vfio(const char *driver)
+bool driver_is_vfio(const char *driver)
 {
 	return streq(driver, "vfio-pci") || streq(driver, "vfio_pci");
 }
@@ -426,7 +426,8 @@ int policy_resolve_vf(const struct pf_plan_config *pc, unsigned index, struct vf
 		    EINVAL, "%s:%u: vf %u: min_tx_rate %u is above max_tx_rate %u", p->path,
 		    c.line[VF_KEY_MIN_TX_RATE], index, c.min_tx_rate, c.max_tx_rate);
 	/* The node exists only while vfio-pci has the VF. */
-	if (c.set & VF_VFIO_KEYS && !(c.set & VF_KEY_BIT(VF_KEY_DRIVER) && is_vfio(c.driver))) {
+	if (c.set & VF_VFIO_KEYS &&
+	    !(c.set & VF_KEY_BIT(VF_KEY_DRIVER) && driver_is_vfio(c.driver))) {
 		enum vf_key k = c.set & VF_KEY_BIT(VF_KEY_VFIO_OWNER)	? VF_KEY_VFIO_OWNER
 				: c.set & VF_KEY_BIT(VF_KEY_VFIO_GROUP) ? VF_KEY_VFIO_GROUP
 									: VF_KEY_VFIO_MODE;

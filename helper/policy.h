@@ -210,6 +210,8 @@ const char *vf_link_state_to_string(enum vf_link_state s);
 enum vf_link_state vf_link_state_from_string(const char *s);
 const char *vf_key_to_string(enum vf_key k);
 const char *pf_key_to_string(enum pf_key k);
+/* vfio-pci by its driver or module name. */
+bool driver_is_vfio(const char *driver);
 
 /* conf.c: one file. Logs each problem as "file:line: message". Returns NULL only on OOM. */
 struct policy *conf_parse_file(const char *path); /* policyfile.c: reads, then parses */

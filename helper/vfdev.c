@@ -27,8 +27,7 @@ static bool driver_is_passthrough(const char *d)
 
 static bool is_vfio(const struct vf_config *vc)
 {
-	return vc->set & VF_KEY_BIT(VF_KEY_DRIVER) &&
-	       (streq(vc->driver, "vfio-pci") || streq(vc->driver, "vfio_pci"));
+	return vc->set & VF_KEY_BIT(VF_KEY_DRIVER) && driver_is_vfio(vc->driver);
 }
 
 const char *vfdev_managed_by(const struct pf_plan_config *pc, const struct vf_config *vc,

@@ -29,3 +29,9 @@ long utf8_check(const char *buf, size_t len);
 
 /* Reads a whole small file (sysfs attribute or /etc/machine-id), strips trailing newline. */
 int read_one_line(const char *path, char **ret);
+
+/* CLOCK_MONOTONIC in seconds: for durations and deadlines. */
+double monotonic_s(void);
+
+/* A JSON string literal of s on stdout (quotes, backslashes and control characters escaped). */
+void json_str(const char *s);
