@@ -66,5 +66,7 @@
 	fi
 	echo "=== VIO-INITRD-DONE"
 } >/dev/console 2>&1
+# sysrq prints at any log level: let the console drain first (it cut the last line once).
+sleep 1
 echo o >/proc/sysrq-trigger
 sleep 30
