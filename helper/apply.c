@@ -397,6 +397,17 @@ int apply_vf(struct pcidev *vf, const struct apply_opts *o)
 	ex_cfg = pf_config(pf, o, &facts, &pc);
 	if (ex_cfg != EXIT_OK || !pc.policy)
 		return exit_worst(ex, ex_cfg);
+	if (ex == EXIT_OK && !left && o->netdev_only) {
+		/* The event of the VF's interface: the settings of the interface alone. */
+		char where[64];
+
+		if (index >= pc.vfs)
+			return EXIT_OK;
+		if (policy_resolve_vf(&pc, index, &vc) < 0)
+			return EXIT_POLICY;
+		snprintf(where, sizeof(where), "%s vf %u (%s)", facts.addr, index, pcidev_addr(vf));
+		return vfdev_apply(vf, where, o, &facts, index, &pc, &vc, false);
+	}
 	if (ex == EXIT_OK && !left) {
 		ex = apply_vf_index(vf, index, o, &pc, &facts);
 		/* A VF event leaves the PF's status only when it fails. */
@@ -410,34 +421,6 @@ int apply_vf(struct pcidev *vf, const struct apply_opts *o)
 	if (o->export && policy_resolve_vf(&pc, index, &vc) >= 0)
 		vfdev_export(stdout, &facts, index, &pc, &vc);
 	return ex;
-}
-
-int apply_vf_netdev(struct pcidev *vf, const struct apply_opts *o)
-{
-	_cleanup_(pcidev_unrefp) struct pcidev *pf = NULL;
-	_cleanup_(pf_lock_release) struct pf_lock lock = PF_LOCK_INIT;
-	struct pf_plan_config pc;
-	struct pf_facts facts;
-	struct vf_config vc;
-	unsigned index;
-	char where[64];
-	bool left;
-	int r, ex;
-
-	r = pcidev_physfn(vf, &pf, &index);
-	if (r < 0)
-		return log_error_errno(r, "%s: cannot find the PF: %m", pcidev_addr(vf)),
-		       EXIT_DEVICE;
-	ex = lock_pf(pf, o, PF_LOCK_VF, &lock, &left);
-	if (ex != EXIT_OK || left)
-		return ex;
-	ex = pf_config(pf, o, &facts, &pc);
-	if (ex != EXIT_OK || !pc.policy || index >= pc.vfs)
-		return ex;
-	if (policy_resolve_vf(&pc, index, &vc) < 0)
-		return EXIT_POLICY;
-	snprintf(where, sizeof(where), "%s vf %u (%s)", facts.addr, index, pcidev_addr(vf));
-	return vfdev_apply(vf, where, o, &facts, index, &pc, &vc, false);
 }
 
 /* Finds the PF's policy once; EXIT_OK with ret->policy NULL when none applies. */

@@ -20,8 +20,9 @@ enum {
 struct apply_opts {
 	struct plan *plan; /* apply, dry-run or check */
 	const struct policy_set *policies;
-	bool event;  /* the PF event run by udev: a count change may go to vio-pf@.service */
-	bool export; /* the VF event: print the VF's udev properties (vfdev.h), exit 0 */
+	bool event;	  /* the PF event run by udev: a count change may go to vio-pf@.service */
+	bool export;	  /* the VF event: print the VF's udev properties (vfdev.h), exit 0 */
+	bool netdev_only; /* the event of a VF's interface: its MTU (vfdev.h), nothing else */
 };
 
 int exit_worst(int a, int b);
@@ -49,8 +50,6 @@ int vf_bind(struct pcidev *vf, const char *where, const struct apply_opts *o,
 int apply_pf(struct pcidev *pf, const struct apply_opts *o);
 /* The VF event: network settings, driver_override, module, bind. Returns an EXIT_* code. */
 int apply_vf(struct pcidev *vf, const struct apply_opts *o);
-/* The netdev event of a VF: its MTU (vfdev.h). Returns an EXIT_* code. */
-int apply_vf_netdev(struct pcidev *vf, const struct apply_opts *o);
 /* The same, for a PF whose policy pf_config() already found; the caller holds the lock. */
 int apply_configured(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
 		     const struct pf_plan_config *pc);

@@ -216,7 +216,8 @@ static int event(const char *arg, enum event_kind kind)
 	struct apply_opts o = { .plan = &plan,
 				.policies = &set,
 				.event = getenv("SEQNUM"),
-				.export = arg_export && kind == EVENT_VF };
+				.export = arg_export && kind == EVENT_VF,
+				.netdev_only = kind == EVENT_NETDEV };
 	char ifname[IF_NAMESIZE];
 	unsigned group = 0;
 	int r, ex;
@@ -260,9 +261,8 @@ static int event(const char *arg, enum event_kind kind)
 			ex = apply_vf(d, &o);
 			break;
 		case EVENT_NETDEV:
-			ex = pcidev_is_pci(d) && pcidev_has_attr(d, "physfn")
-				 ? apply_vf_netdev(d, &o)
-				 : EXIT_OK;
+			ex = pcidev_is_pci(d) && pcidev_has_attr(d, "physfn") ? apply_vf(d, &o)
+									      : EXIT_OK;
 			break;
 		case EVENT_VFIO_GROUP:
 			ex = vfdev_vfio_export(stdout, group, &o);
