@@ -149,19 +149,18 @@ int fleet_metrics(const struct policy_set *set)
 		metric_head(per_pf[m].name, per_pf[m].help);
 		for (unsigned i = 0; i < rep.n_pfs; i++) {
 			const struct pf_report *r = &rep.pfs[i];
-			struct pf_status st;
 			long long v;
 
 			if (!r->policy[0])
 				continue; /* vio leaves it alone */
-			if (m >= 4 && status_read(r->addr, &st) < 0)
+			if (m >= 4 && !r->has_last)
 				continue; /* no run since boot */
 			v = m == 0   ? r->vfs_wanted
 			    : m == 1 ? r->vfs
 			    : m == 2 ? r->diffs
 			    : m == 3 ? r->exit
-			    : m == 4 ? st.exit
-				     : st.time;
+			    : m == 4 ? r->last.exit
+				     : r->last.time;
 			printf("%s{pf=\"", per_pf[m].name);
 			label(r->addr);
 			fputs("\",policy=\"", stdout);
@@ -206,19 +205,18 @@ static int say_failures(const struct check_report *rep, const char *how)
 
 	for (unsigned i = 0; i < rep->n_pfs; i++) {
 		const struct pf_report *r = &rep->pfs[i];
-		struct pf_status st;
 
 		if (!r->policy[0] || (r->diffs == 0 && r->exit == EXIT_OK))
 			continue;
 		/* The last run's failure (3 device, 4 refused) says more than "differs" (5). */
-		if (status_read(r->addr, &st) >= 0 && st.exit != EXIT_OK)
-			ex = exit_worst(ex, st.exit);
+		if (r->has_last && r->last.exit != EXIT_OK)
+			ex = exit_worst(ex, r->last.exit);
 		else
 			ex = exit_worst(ex, r->exit == EXIT_OK ? EXIT_DRIFT : r->exit);
-		if (status_read(r->addr, &st) >= 0 && st.error[0])
+		if (r->has_last && r->last.error[0])
 			log_error("%s: %s: %u of %u VFs, %u difference%s; its last run (%s): %s",
 				  r->addr, how, r->vfs, r->vfs_wanted, r->diffs,
-				  r->diffs == 1 ? "" : "s", st.run, st.error);
+				  r->diffs == 1 ? "" : "s", r->last.run, r->last.error);
 		else
 			log_error("%s: %s: %u of %u VFs, %u difference%s (vio check shows them)",
 				  r->addr, how, r->vfs, r->vfs_wanted, r->diffs,

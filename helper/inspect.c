@@ -46,6 +46,7 @@ static void report_pf(struct check_ctx *c, struct pcidev *pf, unsigned diffs, in
 		r->vfs_wanted = pc.vfs;
 	}
 	(void)pcidev_read_unsigned(pf, "sriov_numvfs", &r->vfs);
+	r->has_last = status_read(r->addr, &r->last) >= 0;
 }
 
 static int check_one(struct pcidev *pf, void *userdata)

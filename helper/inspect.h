@@ -2,6 +2,7 @@
 #pragma once
 
 #include "policy.h"
+#include "status.h"
 #include "sysfs.h"
 
 /* One PF as check found it. */
@@ -10,6 +11,8 @@ struct pf_report {
 	char policy[256]; /* "" when none applies */
 	unsigned vfs_wanted, vfs, diffs;
 	int exit;
+	bool has_last; /* its status file (status.h): the last run that handled it */
+	struct pf_status last;
 };
 
 struct check_report {
