@@ -12,9 +12,10 @@ SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir sys
 DRACUTDIR  ?= $(or $(shell $(PKG_CONFIG) --variable=dracutmodulesdir dracut 2>/dev/null),$(PREFIX)/lib/dracut/modules.d)
 INITRAMFSTOOLSDIR ?= $(PREFIX)/share/initramfs-tools
 
-# Linked: needed by every event. Loaded with dlopen() when an event needs them: libkmod, libcrypto.
-LINKED  := libudev libnl-route-3.0 libnl-genl-3.0 libnl-3.0 libconfig
-DLOPEN  := libkmod libcrypto
+# Linked: needed by every event. Loaded with dlopen() when an event needs them: libkmod,
+# libcrypto, libnl (sys/nldl.h: most events send no netlink message).
+LINKED  := libudev libconfig
+DLOPEN  := libkmod libcrypto libnl-route-3.0 libnl-genl-3.0 libnl-3.0
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -31,37 +32,61 @@ override CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sa
 override LDFLAGS += -fsanitize=address,undefined
 endif
 
-SHARED_SRC := helper/shared/log.c helper/shared/util.c
-CORE_SRC   := helper/conf.c helper/parse.c helper/policyfile.c helper/policycache.c helper/policy.c helper/sysfs.c helper/modload.c helper/mac.c \
-	      helper/netlink.c helper/devlink.c helper/pfdevlink.c helper/netvf.c helper/lock.c helper/numvfs.c helper/inuse.c helper/apply.c helper/bind.c helper/vfdev.c helper/nvme.c helper/nvmevirt.c helper/convert.c helper/status.c helper/fleet.c helper/export.c helper/list.c helper/plan.c helper/inspect.c
-SRC        := helper/main.c $(CORE_SRC) $(SHARED_SRC)
+# The helper's layers, highest first (tests/layers.py checks that each depends only downward).
+LAYERS     := cmd apply core sys state shared
+SHARED_SRC := $(wildcard helper/shared/*.c)
+CORE_SRC   := $(foreach l,apply core sys state,$(wildcard helper/$(l)/*.c)) \
+	      $(filter-out helper/cmd/main.c,$(wildcard helper/cmd/*.c))
+SRC        := helper/cmd/main.c $(CORE_SRC) $(SHARED_SRC)
 OBJ        := $(SRC:.c=.o)
-HDR        := $(wildcard helper/*.h helper/shared/*.h)
+HDR        := $(wildcard $(foreach l,$(LAYERS),helper/$(l)/*.h))
 
 UNIT_TESTS := $(patsubst %.c,%,$(wildcard tests/unit/test-*.c))
 
+# V=1 shows each command in full.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-7s %s\n'
+endif
+
 all: vio
 
-# On Debian, the packages the build and the tests need (installed when run as root).
+# A plain make installs nothing: it says which Debian packages are missing. The README's
+# make check and make demo (and the other test targets) install what they need, as root.
+TEST_GOALS := check demo check-vm bench bench-vm fuzz
+ifneq ($(filter $(TEST_GOALS),$(MAKECMDGOALS)),)
 .deps-build: tests/deps.sh
-	@tests/deps.sh build && touch $@
-.deps-check: tests/deps.sh
+	@tests/deps.sh build check && touch $@
+else
+.deps-build: tests/deps.sh
+	@tests/deps.sh --report build && touch $@
+endif
+.deps-check: tests/deps.sh .deps-build
 	@tests/deps.sh build check && touch $@
 
 $(OBJ): | .deps-build
 
 vio: $(OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-%.o: %.c $(HDR)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+# Header dependencies from the compiler (-MMD): a changed header rebuilds what includes it.
+%.o: %.c
+	$(say) CC $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+-include $(OBJ:.o=.d)
 
 tests/unit/test-%: tests/unit/test-%.c $(CORE_SRC:.c=.o) $(SHARED_SRC:.c=.o) tests/unit/test.h
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_SRC:.c=.o) $(SHARED_SRC:.c=.o) $(LDLIBS)
+	$(say) CC $@
+	$(Q)$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_SRC:.c=.o) $(SHARED_SRC:.c=.o) $(LDLIBS)
 
 # A preload shim that makes chosen syscalls fail on chosen paths (tests/fault/fault.c).
 tests/fault/libvio-fault.so: tests/fault/fault.c
-	$(CC) $(filter-out -fsanitize=%,$(CFLAGS)) -Wno-unknown-warning-option -Wno-format-truncation \
+	$(say) CC $@
+	$(Q)$(CC) $(filter-out -fsanitize=%,$(CFLAGS)) -Wno-unknown-warning-option -Wno-format-truncation \
 		-shared -fPIC -o $@ $< -ldl
 
 # The fast tier: unit tests, the real binary under umockdev, and the non-C files' linters.
@@ -70,8 +95,8 @@ check: .deps-check vio $(UNIT_TESTS) tests/fault/libvio-fault.so
 
 # The policy loader under libFuzzer, ASan and UBSan (clang). CI runs it for a minute.
 FUZZ_TIME ?= 600
-FUZZ_SRC  := tests/fuzz/fuzz-policy.c helper/conf.c helper/parse.c helper/policyfile.c helper/policycache.c helper/policy.c \
-	     helper/lock.c $(SHARED_SRC)
+FUZZ_SRC  := tests/fuzz/fuzz-policy.c $(addprefix helper/core/,conf.c parse.c value.c policyfile.c policycache.c policy.c policyset.c) \
+	     helper/sys/pci_driver.c helper/state/lock.c $(SHARED_SRC)
 tests/fuzz/fuzz-policy: $(FUZZ_SRC) $(HDR)
 	clang $(filter-out -O2 -Werror,$(CFLAGS)) -O1 -g -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -o $@ $(FUZZ_SRC) $(shell $(PKG_CONFIG) --libs libconfig)
@@ -79,7 +104,8 @@ tests/fuzz/fuzz-policy: $(FUZZ_SRC) $(HDR)
 fuzz: .deps-check tests/fuzz/fuzz-policy
 	@tests/fuzz/run.sh $(FUZZ_TIME)
 
-# The real-kernel tier: a QEMU guest with Debian's kernel and our installed files.
+# The real-kernel tier: a QEMU guest with Debian's kernel and our installed files
+# (VIO_LAB_KERNEL=6.12: Debian 13's kernel instead of Debian 12's).
 check-vm: vio
 	@tests/vm/run.sh
 
@@ -88,6 +114,11 @@ demo: vio
 
 bench: .deps-check vio
 	@tests/bench.sh
+
+# vio beside the kernel's floor, systemd .link files and per-VF shell rules, in QEMU guests
+# (BENCH_RUNS=5 runs per method; tests/vm/bench.sh --readme also regenerates README's table).
+bench-vm: vio
+	@tests/vm/bench.sh
 
 install: vio
 	install -Dm0755 vio $(DESTDIR)$(SBINDIR)/vio
@@ -109,6 +140,7 @@ install: vio
 	done
 
 clean:
-	rm -f vio $(OBJ) $(UNIT_TESTS) tests/fault/libvio-fault.so tests/fuzz/fuzz-policy $(patsubst %,%.o,$(UNIT_TESTS)) .deps-build .deps-check
+	rm -f vio $(OBJ) $(OBJ:.o=.d) $(UNIT_TESTS) tests/fault/libvio-fault.so tests/fuzz/fuzz-policy \
+		$(patsubst %,%.o,$(UNIT_TESTS)) .deps-build .deps-check
 
-.PHONY: all check check-vm demo bench fuzz install clean
+.PHONY: all check check-vm demo bench bench-vm fuzz install clean

@@ -44,7 +44,7 @@ count() {
 	n=$(awk '/^summary:|^totals:/ {print $2; exit}' "$f" 2>/dev/null)
 	[ -n "$n" ] || { cat "$f.err"; exit 1; }
 	# Which libraries loaded on demand the run pulled in (callgrind names every object).
-	libs=$(grep -oE 'ob=\([0-9]+\) [^ ]*lib(kmod|crypto)[^ ]*' "$f" | sed -E 's/.*\/(lib[a-z]+).*/\1/' | sort -u | tr '\n' ' ' || true)
+	libs=$(grep -oE 'ob=\([0-9]+\) [^ ]*lib(kmod|crypto|nl-genl-3|nl-3)[^ ]*' "$f" | sed -E 's/.*\/(lib[a-z0-9-]+[a-z0-9]).*/\1/' | sort -u | tr '\n' ' ' || true)
 	printf '%s\t%s\t%s\n' "$label" "$n" "${libs:--}" >>"$out/results"
 	LAST=$f
 }
@@ -147,5 +147,5 @@ if [ "$profile" = --profile ]; then
 	echo
 	echo "--- where the VF event's instructions go (callgrind_annotate, inclusive, vio's functions)"
 	callgrind_annotate --inclusive=yes "$vf_event" 2>/dev/null |
-		grep -E 'PROGRAM TOTALS|helper/[a-z]+\.c:[a-z_]+ \[' | head -25
+		grep -E 'PROGRAM TOTALS|helper/[a-z]+/[a-z_]+\.c:[a-z_]+ \[' | head -25
 fi

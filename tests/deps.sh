@@ -2,8 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The Debian packages vio needs, by purpose; the one list the Makefile and .ci/run use.
 # Installs what is missing when run as root; otherwise says what to install and fails.
-# usage: tests/deps.sh build|check|ci...
+# usage: tests/deps.sh [--report] build|check|ci...   (--report: never install, only say)
 set -euo pipefail
+report=
+if [ "${1:-}" = --report ]; then
+	report=1
+	shift
+fi
 
 build=(build-essential pkg-config libudev-dev libkmod-dev libnl-3-dev libnl-route-3-dev libnl-genl-3-dev
 	libconfig-dev libssl-dev)
@@ -36,9 +41,9 @@ for p in "${want[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-if [ "$(id -u)" != 0 ]; then
+if [ -n "$report" ] || [ "$(id -u)" != 0 ]; then
 	echo "deps: missing: ${missing[*]}" >&2
-	echo "deps: as root: apt-get install ${missing[*]}" >&2
+	echo "deps: as root: apt-get install ${missing[*]} (make check and make demo install them)" >&2
 	exit 1
 fi
 echo "deps: installing ${missing[*]}"

@@ -120,8 +120,11 @@ units_lint() {
 }
 lint_with systemd-analyze "lint: systemd units" units_lint
 
+lint "lint: %m only with an errno" python3 tests/lint-log.py helper/*/*.c
+lint "lint: layers (no circles, only downward, files <= 600 lines)" python3 tests/layers.py helper
+
 lint_with clang-format "lint: clang-format" clang-format --dry-run --Werror --style=file \
-	helper/*.[ch] helper/shared/*.[ch] tests/unit/*.[ch]
+	helper/*/*.[ch] tests/unit/*.[ch]
 
 lint_with shellcheck "lint: shellcheck" shellcheck -x -e SC1091 tests/*.sh tests/sysfs/*.sh \
 	tests/vm/*.sh tests/vm/guest/*.sh tests/vm/initrd/lib/dracut/hooks/*/*.sh \

@@ -5,17 +5,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "shared/log.h"
+#include "shared/util.h"
 
 static bool log_syslog;
 static int log_kmsg = -1;
 static int log_max_prio = LOG_INFO;
+/* VIO_LOG_TIME=1: each line on stderr says when, in ms since vio started (where time goes). */
+static long long log_t0 = -1;
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
 
 void log_open(void)
 {
-	const char *t = secure_getenv("VIO_LOG_TARGET");
+	const char *t = secure_getenv("VIO_LOG_TARGET"), *tm = secure_getenv("VIO_LOG_TIME");
+
+	if (tm && streq(tm, "1"))
+		log_t0 = now_us();
 
 	/* Under udevd, stderr is a pipe nobody reads unless udev debug logging is on: the
 	 * journal (or the kernel log). Under a systemd unit, the journal too. A person or a
@@ -46,30 +61,34 @@ bool log_to_terminal(void)
 	return !log_syslog;
 }
 
-/* Control characters from arguments or policy strings would forge or split log lines. */
-static void escape(const char *in, char *out, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-
-	for (; *in && o + 5 < n; in++) {
-		unsigned char c = *in;
-
-		if (c < 0x20 || c == 0x7f) {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-		} else {
-			out[o++] = c;
-		}
-	}
-	out[o] = '\0';
-}
-
 static char last_error[512];
 
-const char *log_last_error(void)
+/* Each message once (vio wait polls): the hashes of those already said. */
+static bool log_once;
+static unsigned long long said[256];
+static unsigned n_said;
+
+void log_set_once(bool once)
+{
+	log_once = once;
+	n_said = 0;
+}
+
+static bool said_before(const char *msg)
+{
+	unsigned long long h = 1469598103934665603ULL; /* FNV-1a */
+
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	for (unsigned i = 0; i < n_said; i++)
+		if (said[i] == h)
+			return true;
+	if (n_said < ELEMENTSOF(said))
+		said[n_said++] = h;
+	return false;
+}
+
+const char *log_first_error(void)
 {
 	return last_error;
 }
@@ -89,11 +108,18 @@ int log_full_errno(int prio, int err, const char *fmt, ...)
 		return -abs(err);
 
 	va_start(ap, fmt);
-	errno = abs(err); /* makes %m print err */
+	errno = err ? abs(err) : saved; /* makes %m print err (tests/lint-log.py: never without) */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	escape(msg, esc, sizeof(esc));
-	if (prio <= LOG_ERR)
+	/* Control characters from arguments or policy strings would forge or split log
+	 * lines; bytes that are not UTF-8 would make the journal keep it as a blob. */
+	text_escape(msg, esc, sizeof(esc));
+	if (log_once && said_before(esc)) {
+		errno = saved;
+		return -abs(err);
+	}
+	/* The first error is the cause; what follows is often only its consequence. */
+	if (prio <= LOG_ERR && !last_error[0])
 		snprintf(last_error, sizeof(last_error), "%.*s", (int)sizeof(last_error) - 1, esc);
 	if (log_kmsg >= 0) {
 		char buf[2100];
@@ -106,6 +132,8 @@ int log_full_errno(int prio, int err, const char *fmt, ...)
 	} else if (log_syslog) {
 		syslog(prio, "%s", esc);
 	} else {
+		if (log_t0 >= 0)
+			fprintf(stderr, "[%8.1f ms] ", (now_us() - log_t0) / 1000.0);
 		fprintf(stderr, "%s: %s%s\n", program_invocation_short_name,
 			prio <= LOG_ERR	      ? "error: "
 			: prio == LOG_WARNING ? "warning: "

@@ -4,15 +4,17 @@
 #include <stdbool.h>
 #include <syslog.h>
 
-#include "macro.h"
+#include "shared/macro.h"
 
 void log_open(void);
 void log_set_max_level(int prio);
 int log_get_max_level(void);
 bool log_to_terminal(void);
-/* The last error logged (escaped), "" when none since log_forget_errors(). */
-const char *log_last_error(void);
+/* The first error logged (escaped) since log_forget_errors(): the cause; "" when none. */
+const char *log_first_error(void);
 void log_forget_errors(void);
+/* While on, a message already logged is not logged again (a command that polls). */
+void log_set_once(bool once);
 
 /* Logs at prio and returns -abs(err), so "return log_error_errno(r, ...)" works; %m prints err. */
 _printf_(3, 4) int log_full_errno(int prio, int err, const char *fmt, ...);

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "util.h"
+#include "shared/util.h"
 
 int parse_unsigned(const char *s, unsigned max, unsigned *ret)
 {
@@ -84,21 +84,39 @@ bool ifname_valid(const char *s)
 	return true;
 }
 
-int mac_parse(const char *s, uint8_t ret[static 6])
+/* n bytes as "xx:xx:...": two hex digits each, colons between. */
+static int hex_bytes_parse(const char *s, unsigned n, uint8_t *ret)
 {
-	uint8_t m[6];
+	uint8_t m[8];
 
-	if (strlen(s) != 17)
+	if (n > sizeof(m) || strlen(s) != 3 * n - 1)
 		return -EINVAL;
-	for (unsigned i = 0; i < 6; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		const char *p = s + 3 * i;
 
-		if (!all_xdigit(p, 2) || (i < 5 && p[2] != ':'))
+		if (!all_xdigit(p, 2) || (i < n - 1 && p[2] != ':'))
 			return -EINVAL;
 		m[i] = (uint8_t)strtoul((char[]){ p[0], p[1], 0 }, NULL, 16);
 	}
-	memcpy(ret, m, 6);
+	memcpy(ret, m, n);
 	return 0;
+}
+
+int mac_parse(const char *s, uint8_t ret[static 6])
+{
+	return hex_bytes_parse(s, 6, ret);
+}
+
+int guid_parse(const char *s, uint8_t ret[static 8])
+{
+	return hex_bytes_parse(s, 8, ret);
+}
+
+char *guid_format(const uint8_t g[static 8], char buf[static GUID_STR_MAX])
+{
+	snprintf(buf, GUID_STR_MAX, "%02x:%02x:%02x:%02x:%02x:%02x:%02x:%02x", g[0], g[1], g[2],
+		 g[3], g[4], g[5], g[6], g[7]);
+	return buf;
 }
 
 char *mac_format(const uint8_t mac[static 6], char buf[static MAC_STR_MAX])
@@ -118,48 +136,153 @@ bool mac_is_multicast(const uint8_t mac[static 6])
 	return mac[0] & 0x01;
 }
 
+size_t utf8_seq_len(const char *s, size_t avail)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned need;
+	uint32_t cp;
+
+	if (avail == 0)
+		return 0;
+	if (p[0] < 0x80)
+		return 1;
+	if ((p[0] & 0xe0) == 0xc0) {
+		need = 1;
+		cp = p[0] & 0x1f;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		need = 2;
+		cp = p[0] & 0x0f;
+	} else if ((p[0] & 0xf8) == 0xf0) {
+		need = 3;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (unsigned k = 1; k <= need; k++) {
+		if (k >= avail || (p[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[k] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
+	if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return need + 1;
+}
+
 long utf8_check(const char *buf, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)buf;
 	long line = 1;
 
 	for (size_t i = 0; i < len;) {
-		unsigned char c = p[i];
-		unsigned need;
-		uint32_t cp;
+		size_t k = buf[i] ? utf8_seq_len(buf + i, len - i) : 0;
 
-		if (c == '\n')
-			line++;
-		if (c == 0)
+		if (k == 0)
 			return -line;
-		if (c < 0x80) {
+		if (buf[i] == '\n')
+			line++;
+		i += k;
+	}
+	return 0;
+}
+
+/* The one escape of text for people: control characters and bytes that are not UTF-8 as
+ * \xHH. Calls out(c, data) for each byte of the result. */
+static void escape_each(const char *s, void (*out)(char c, void *data), void *data)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n;) {
+		unsigned char c = s[i];
+		size_t k = utf8_seq_len(s + i, n - i);
+
+		if (k == 0 || c < 0x20 || c == 0x7f) {
+			out('\\', data);
+			out('x', data);
+			out(hex[c >> 4], data);
+			out(hex[c & 15], data);
 			i++;
 			continue;
 		}
-		if ((c & 0xe0) == 0xc0) {
-			need = 1;
-			cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			need = 2;
-			cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			need = 3;
-			cp = c & 0x07;
-		} else {
-			return -line;
-		}
-		for (unsigned k = 1; k <= need; k++) {
-			if (i + k >= len || (p[i + k] & 0xc0) != 0x80)
-				return -line;
-			cp = (cp << 6) | (p[i + k] & 0x3f);
-		}
-		/* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
-		if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
-		    (need == 3 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return -line;
-		i += need + 1;
+		for (size_t j = 0; j < k; j++)
+			out(s[i + j], data);
+		i += k;
 	}
-	return 0;
+}
+
+struct buf_out {
+	char *buf;
+	size_t n, o;
+};
+
+static void to_buf(char c, void *data)
+{
+	struct buf_out *b = data;
+
+	if (b->o + 1 < b->n)
+		b->buf[b->o++] = c;
+}
+
+const char *text_escape(const char *s, char *buf, size_t n)
+{
+	struct buf_out b = { .buf = buf, .n = n };
+
+	if (n == 0)
+		return "";
+	escape_each(s ? s : "", to_buf, &b);
+	buf[b.o] = '\0';
+	return buf;
+}
+
+/* JSON's and Prometheus's escape of backslash and double quote, each byte to f. */
+static void to_quoted(char c, void *data)
+{
+	FILE *f = data;
+
+	if (c == '"' || c == '\\')
+		fputc('\\', f);
+	fputc(c, f);
+}
+
+void json_fstr(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	/* Control characters are JSON's own escapes; bytes that are not UTF-8 cannot be in a
+	 * JSON string at all: they appear as the text \xHH, as in the logs and tables. */
+	for (const char *p = s, *end = s + strlen(s); *p;) {
+		unsigned char c = *p;
+		size_t k = utf8_seq_len(p, end - p);
+
+		if (k != 0 && (c < 0x20 || c == 0x7f)) {
+			fprintf(f, "\\u%04x", c);
+			p++;
+		} else if (k == 0) {
+			fprintf(f, "\\\\x%02x", c);
+			p++;
+		} else {
+			for (size_t j = 0; j < k; j++)
+				to_quoted(p[j], f);
+			p += k;
+		}
+	}
+	fputc('"', f);
+}
+
+void json_str(const char *s)
+{
+	json_fstr(stdout, s);
+}
+
+void prom_label(FILE *f, const char *s)
+{
+	/* The text escape first (no newline, no bytes that are not UTF-8 are left), then the
+	 * exposition format's own: backslash and double quote. */
+	escape_each(s ? s : "", to_quoted, f);
 }
 
 int read_one_line(const char *path, char **ret)
@@ -196,24 +319,4 @@ double monotonic_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-void json_str(const char *s)
-{
-	if (!s) {
-		fputs("null", stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
 }

@@ -436,6 +436,10 @@ ssize_t write(int fd, const void *data, size_t len)
 		return k;
 	}
 	if (action && action[0] == '+') {
+		/* The store is made, then the call is slow; no more (a drivers_probe that binds
+		 * nothing: a driver that refused). A signal ends the sleep early: the write had
+		 * completed, as a sysfs store does. */
+		(void)!ftruncate(fd, 0);
 		k = real(fd, data, len);
 		sleep((unsigned)atoi(action + 1));
 		return k;

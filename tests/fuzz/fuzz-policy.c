@@ -11,7 +11,10 @@
 #include <string.h>
 
 #include "shared/log.h"
-#include "policy.h"
+
+#include "core/policy.h"
+#include "core/policyfile.h"
+#include "core/policyset.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,19 +26,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.totalvfs = 64, .kind_default = PF_KIND_NET, .kind_source = "PCI class",
 	};
 	struct policy *p;
-	struct pf_plan_config pc;
+	struct pf_plan_config pc = {};
 	struct vf_config vc;
 
 	log_set_max_level(-1); /* every input is an error somewhere: logging is not the point */
 	if (size > POLICY_FILE_MAX)
 		return 0;
-	p = conf_parse_buffer("fuzz.conf", (const char *)data, size);
+	p = policy_file_parse("fuzz.conf", (const char *)data, size);
 	if (!p)
 		abort(); /* NULL only on OOM */
-	if (!p->broken && !p->n_errors && policy_matches(p, &nic) &&
+	if (!p->broken && !p->n_errors && policyset_matches(p, &nic) &&
 	    policy_resolve_pf(p, &nic, &pc) == 0)
 		for (unsigned i = 0; i < pc.vfs && i < 64; i++)
 			(void)policy_resolve_vf(&pc, i, &vc);
+	pf_plan_config_done(&pc);
 	policy_free(p);
 	return 0;
 }

@@ -137,6 +137,9 @@ tb_netdev() {
 }
 
 # tb_vfio_hold VF_ADDR GROUP: VF bound to vfio-pci with its group open by a process.
+# tb_iommu: the host has an IOMMU (a group the kernel made for some other device).
+tb_iommu() { mkdir -p "$TB/sys/kernel/iommu_groups/99"; }
+
 # The group's char device is /dev/full (1:7), which a background process holds open.
 tb_vfio_hold() {
 	local d

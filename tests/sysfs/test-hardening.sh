@@ -229,5 +229,23 @@ FAULT="dlopen libcrypto.so.3 * MISSING" run_vio mac 0000:05:00.0 1
 expect_rc "libcrypto missing" 3
 expect_err "libcrypto missing" "cannot generate a MAC: cannot load libcrypto.so.3 (OpenSSL): libcrypto.so.3.vio-test-missing: cannot open shared object file"
 tb_cleanup
+# libnl is loaded only by the runs that send netlink messages: a VF without network keys
+# needs none, a NIC VF's settings say which library is missing, once
+setup
+FAULT="dlopen libnl-genl-3.so.200 * MISSING" run_vio -P "$POL" check
+expect_rc "libnl missing, no netlink needed" 5
+expect_no_err "libnl missing, no netlink needed" "libnl"
+tb_cleanup
+tb_new
+tb_pf 0000:05:00.0 8086 1572 0x020000 8 i40e 2 0
+for i in 0 1; do VF_DEVICE=154c tb_vf 0000:05:00.0 $i "0000:05:02.$i"; done
+tb_netdev 0000:05:00.0 enp5s0f0 0x1003 3c:fd:fe:aa:bb:cc
+printf 'pf = { name = "enp5s0f0"; vfs = 2; };\nvf = { vlan = 5; };\n' | policy 50-nic.conf
+FAULT="dlopen libnl-genl-3.so.200 * MISSING" run_vio -P "$POL" check
+expect_rc "libnl missing" 3
+expect_err "libnl missing" "cannot load libnl-genl-3.so.200: libnl-genl-3.so.200.vio-test-missing: cannot open shared object file"
+expect_err "libnl missing" "0000:05:00.0 vf 0: cannot read VF settings of enp5s0f0: Can not access a needed shared library"
+if [ "$(grep -c "cannot load libnl-genl-3.so.200" "$ERR")" = 1 ]; then pass "libnl missing: said once"; else fail "libnl missing: said once" "$(cat "$ERR")"; fi
+tb_cleanup
 
 finish

@@ -60,6 +60,31 @@ run_hwdb -P "$POL" modules
 expect_rc "QAT modules" 0
 if [ "$(cat "$OUT")" = qat_4xxxvf ]; then pass "QAT: vio modules names qat_4xxxvf"; else fail "QAT: vio modules names qat_4xxxvf"; fi
 tb_cleanup
+
+# igb 82576 (VIO_PF_LINK=up: igbvf needs its PF up at probe), bound but without its
+# interface yet (the kernel links the driver before igb's probe makes it): nothing made now;
+# the interface's add event runs vio pf again (60-vio.rules).
+tb_new
+tb_pf 0000:01:00.0 8086 10c9 0x020000 7 igb 0 1
+printf 'pf = { name = "01:00.0"; vfs = 2; };\n' | policy 50-igb.conf
+before=$(snapshot)
+run_hwdb -P "$POL" pf 01:00.0
+expect_rc "igb without its interface yet" 0
+expect_err "igb without its interface yet" "0000:01:00.0: bound to igb, which has not made its interface yet; its VFs are made at the interface's event, once the PF can be brought up first"
+expect_unchanged "igb without its interface yet" "$before"
+run_hwdb -P "$POL" check
+expect_rc "igb without its interface yet: check" 5
+if grep -qF "0000:01:00.0: no interface yet to bring up before its VFs are made ($POL/50-igb.conf, vfs = 2)" "$OUT"; then
+	pass "igb without its interface yet: check says so"
+else
+	fail "igb without its interface yet: check says so"
+fi
+# Once the interface exists (up already, as the PF step leaves it), the count is made.
+tb_netdev 0000:01:00.0 eth0 0x1003
+run_hwdb -P "$POL" pf /sys/devices/pci0000:00/0000:01:00.0
+expect_rc "igb with its interface" 0
+expect_attr "igb with its interface: the count" 0000:01:00.0 sriov_numvfs 2
+tb_cleanup
 rm -rf "$HWDB"
 
 finish

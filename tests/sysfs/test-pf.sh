@@ -210,6 +210,7 @@ expect_rc "gpu + vlan" 2
 expect_err "gpu + vlan" "$POL/60-gpu.conf:2: 0000:65:00.0: network settings, but the PF is kind \"gpu\" (from PCI class)"
 expect_unchanged "gpu + vlan" "$before"
 printf 'pf = { name = "65:00.0"; vfs = 2; };\nvf = { driver = "vfio-pci"; };\n' | policy 60-gpu.conf
+tb_iommu
 run_vio -P "$POL" pf 65:00.0
 expect_rc "gpu" 0
 expect_attr "gpu" 0000:65:00.0 sriov_numvfs 2

@@ -73,10 +73,10 @@ pf = { name = "01:00.0"; vfs = 2; };
 vf = { driver = "vfio_pci"; };
 EOF
 run_vio -P "$POL" vf $VF1
-expect_err "module name" "$VF1: driver_override none -> vfio-pci"
-# (the test bed has no IOMMU groups, as a host with the IOMMU off)
-expect_err "no IOMMU" "0000:01:00.0 vf 1 (0000:01:00.2): binding to vfio-pci failed: the VF has no IOMMU group; is the IOMMU on"
-expect_attr "no IOMMU: driver_override back" $VF1 driver_override "(null)"
+# (the test bed has no IOMMU groups, as a host with the IOMMU off): refused before any write
+expect_err "no IOMMU" "0000:01:00.0 vf 1 (0000:01:00.2): cannot bind to vfio-pci: the VF has no IOMMU group; is the IOMMU on"
+expect_no_err "no IOMMU: nothing written" "driver_override none -> vfio-pci"
+expect_attr "no IOMMU: driver_override untouched" $VF1 driver_override "(null)"
 mkdir -p "$TB/sys/kernel/iommu_groups/5"
 ln -s ../../../kernel/iommu_groups/5 "$(devdir $VF1)/iommu_group"
 run_vio -P "$POL" vf $VF1
@@ -127,7 +127,7 @@ fi
 expect_attr "rebind" $VF0 driver_override pci-stub
 tb_cleanup
 
-# --- not a VF (no physfn yet, as at some add events): quietly nothing
+# --- not a VF (no physfn yet, as at some add events): under udev quietly nothing
 setup
 rm "$(devdir $VF0)/physfn"
 policy 50-nvme.conf <<'EOF'
@@ -135,9 +135,13 @@ pf = { name = "01:00.0"; vfs = 2; };
 vf = { driver = "pci-stub"; };
 EOF
 before=$(snapshot)
-run_vio -P "$POL" vf $VF0
+# (under udev: SEQNUM set; a person's vio vf on a PF is an error, below)
+SEQNUM=1 run_vio -P "$POL" vf $VF0
 expect_rc "no physfn" 0
 expect_unchanged "no physfn" "$before"
+run_vio -P "$POL" vf $PF
+expect_rc "vio vf on a PF" 3
+expect_err "vio vf on a PF" "$PF: not a VF (no physfn); for a PF, run vio apply $PF"
 tb_cleanup
 
 # --- a VF past the policy's count, and a PF without policy: left alone

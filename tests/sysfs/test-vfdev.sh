@@ -140,6 +140,36 @@ expect_rc "not a group number" 1
 expect_err "not a group number" "vfio-group: '7x' is not a vfio group number"
 tb_cleanup
 
+# --- vfio device cdevs (iommufd): the same owner, group and mode, a link under devices/by-vf
+setup 0x010802
+policy 50-dev.conf <<'X'
+pf = { name = "01:00.0"; vfs = 3; };
+vf = { driver = "vfio-pci"; };
+vf1 = { vfio_owner = "nobody"; vfio_group = "kvm"; vfio_mode = "0660"; };
+X
+for v in "$VF0:vfio0" "$VF1:vfio4"; do
+	mkdir -p "$(devdir "${v%:*}")/vfio-dev/${v##*:}" "$TB/sys/class/vfio-dev"
+	ln -s "../.." "$(devdir "${v%:*}")/vfio-dev/${v##*:}/device"
+	ln -s "../../devices/pci0000:00/${v%:*}/vfio-dev/${v##*:}" "$TB/sys/class/vfio-dev/${v##*:}"
+done
+run_vio -P "$POL" vfio-dev vfio4
+expect_rc "vfio cdev" 0
+expect_props "vfio cdev" "VIO_VFIO_LINKS=vfio/devices/by-vf/0000:01:00.0-vf1
+VIO_VFIO_OWNER=nobody
+VIO_VFIO_GROUP=kvm
+VIO_VFIO_MODE=0660"
+run_vio -P "$POL" vfio-dev vfio0
+expect_props "vfio cdev, no owner in the policy: the link only" "VIO_VFIO_LINKS=vfio/devices/by-vf/0000:01:00.0-vf0"
+run_vio -P "$POL" vfio-dev vfio9
+expect_rc "no such cdev" 3
+expect_err "no such cdev" "vfio device vfio9: cannot read its device"
+for bad in vfio 3 vfiox ../vfio4 vfio4/..; do
+	run_vio -P "$POL" vfio-dev "$bad"
+	expect_rc "vfio-dev '$bad'" 1
+	expect_err "vfio-dev '$bad'" "vfio-dev: '$bad' is not a vfio device name (vfioN)"
+done
+tb_cleanup
+
 # --- a group whose devices no policy covers (the PF's own, another tool's): nothing
 setup 0x010802
 iommu_group 7 $VF0

@@ -5,28 +5,31 @@
 
 #include "shared/log.h"
 #include "shared/util.h"
-#include "policy.h"
+
+#include "core/policy.h"
+#include "core/policyfile.h"
+#include "core/policyset.h"
 #include "test.h"
 
 static struct policy *parse(const char *s)
 {
-	return conf_parse_buffer("test.conf", s, strlen(s));
+	return policy_file_parse("test.conf", s, strlen(s));
 }
 
 static void test_examples(void)
 {
-	_cleanup_(policy_freep) struct policy *net = conf_parse_file("conf/50-uplink.conf");
-	_cleanup_(policy_freep) struct policy *gpu = conf_parse_file("conf/60-gpu.conf");
-	_cleanup_(policy_freep) struct policy *dev = conf_parse_file("conf/70-accel.conf");
+	_cleanup_(policy_freep) struct policy *net = policy_file_parse_path("conf/50-uplink.conf");
+	_cleanup_(policy_freep) struct policy *gpu = policy_file_parse_path("conf/60-gpu.conf");
+	_cleanup_(policy_freep) struct policy *dev = policy_file_parse_path("conf/70-accel.conf");
 	struct pf_facts f = { .addr = "0000:05:00.0", .totalvfs = 8, .kind_default = PF_KIND_DEV };
-	struct pf_plan_config pc;
+	_cleanup_(pf_plan_config_done) struct pf_plan_config pc = {};
 	struct vf_config c;
 
 	CHECK(net && !net->broken && net->n_errors == 0);
 	CHECK(net->match == PF_MATCH_ADDR);
 	CHECK_STREQ(net->match_value, "0000:05:00.0");
 	CHECK(net->kind == PF_KIND_NET && net->vfs == 4 && net->promisc);
-	CHECK(policy_matches(net, &f));
+	CHECK(policyset_matches(net, &f));
 	CHECK(policy_resolve_pf(net, &f, &pc) == 0);
 	CHECK(pc.vfs == 4 && !pc.autoprobe && pc.promisc_set && pc.kind == PF_KIND_NET);
 
@@ -50,7 +53,8 @@ static void test_examples(void)
 	CHECK(dev && dev->n_errors == 0 && dev->match == PF_MATCH_ID && dev->vfs_max);
 	f.vendor = 0x8086;
 	f.device = 0x4940;
-	CHECK(policy_matches(dev, &f));
+	CHECK(policyset_matches(dev, &f));
+	pf_plan_config_done(&pc);
 	CHECK(policy_resolve_pf(dev, &f, &pc) == 0 && pc.vfs == 8);
 }
 
@@ -62,11 +66,11 @@ static void test_precedence(void)
 		  "vf0-7 = { vlan = 20; };\n"
 		  "vf5 = { vlan = 30; trust = true; proto = \"802.1ad\"; };\n");
 	struct pf_facts f = { .addr = "0000:05:00.0", .ifname = "enp5s0f0", .totalvfs = 8 };
-	struct pf_plan_config pc;
+	_cleanup_(pf_plan_config_done) struct pf_plan_config pc = {};
 	struct vf_config c;
 
 	CHECK(p && p->n_errors == 0 && p->match == PF_MATCH_IFNAME);
-	CHECK(policy_matches(p, &f));
+	CHECK(policyset_matches(p, &f));
 	CHECK(policy_resolve_pf(p, &f, &pc) == 0);
 	CHECK(policy_resolve_vf(&pc, 4, &c) == 0 && c.vlan == 20 && !c.trust);
 	CHECK(policy_resolve_vf(&pc, 5, &c) == 0 && c.vlan == 30 && c.trust && c.proto_8021ad);

@@ -4,7 +4,8 @@
 #include <string.h>
 
 #include "shared/util.h"
-#include "mac.h"
+
+#include "sys/mac.h"
 #include "test.h"
 
 /* 02: followed by the first 5 bytes of the HMAC, from `openssl dgst`. */

@@ -7,12 +7,13 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <linux/if_link.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <netlink/errno.h>
 
-#include "netlink.h"
+#include "sys/netlink.h"
 #include "test.h"
 
 /* NLA_F_NESTED: libnl marks nests, as iproute2 does and as the kernel's strict parsing wants. */
@@ -61,12 +62,12 @@ static void head(struct buf *x, size_t payload)
 	u16(x, 1 | NESTED); /* IFLA_VF_INFO */
 }
 
-static void check_msg(const char *what, enum vf_key key, const struct vf_config *c,
+static void check_msg(const char *what, unsigned attrs, const struct vf_state *c,
 		      const struct buf *want)
 {
 	uint8_t *got = NULL;
 	size_t len = 0;
-	int r = netlink_vf_build(7, 3, key, c, &got, &len);
+	int r = netlink_vf_build(7, 3, attrs, c, &got, &len);
 
 	CHECK(r == 0);
 	if (r == 0 && (len != want->n || memcmp(got, want->b, len) != 0)) {
@@ -129,7 +130,7 @@ static void test_cut_list(void)
 int main(void)
 {
 	test_cut_list();
-	struct vf_config c = {
+	struct vf_state c = {
 		.mac = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0x01 },
 		.vlan = 100,
 		.qos = 3,
@@ -139,7 +140,7 @@ int main(void)
 		.spoofchk = true,
 		.trust = true,
 		.query_rss = true,
-		.link_state = VF_LINK_STATE_DISABLE,
+		.link_state = IFLA_VF_LINK_STATE_DISABLE,
 	};
 	struct buf w;
 
@@ -151,7 +152,7 @@ int main(void)
 	u32(&w, 3);
 	bytes(&w, c.mac, 6);
 	bytes(&w, (uint8_t[26]){}, 26);
-	check_msg("mac", VF_KEY_MAC, &c, &w);
+	check_msg("mac", NETLINK_VF_BIT(NETLINK_VF_MAC), &c, &w);
 
 	/* IFLA_VF_VLAN_LIST 12 { IFLA_VF_VLAN_INFO 1: u32 vf, vlan, qos; be16 proto; 2 pad } */
 	w = (struct buf){};
@@ -164,12 +165,12 @@ int main(void)
 	u32(&w, 100);
 	u32(&w, 3);
 	bytes(&w, (uint8_t[]){ 0x88, 0xa8, 0, 0 }, 4); /* ETH_P_8021AD, big-endian */
-	check_msg("vlan 802.1ad", VF_KEY_VLAN, &c, &w);
+	check_msg("vlan 802.1ad", NETLINK_VF_BIT(NETLINK_VF_VLAN), &c, &w);
 
 	c.proto_8021ad = false;
 	w.n -= 4;
 	bytes(&w, (uint8_t[]){ 0x81, 0x00, 0, 0 }, 4); /* ETH_P_8021Q */
-	check_msg("vlan 802.1Q", VF_KEY_VLAN, &c, &w);
+	check_msg("vlan 802.1Q", NETLINK_VF_BIT(NETLINK_VF_VLAN), &c, &w);
 
 	/* IFLA_VF_RATE 6: u32 vf, min, max */
 	w = (struct buf){};
@@ -179,18 +180,19 @@ int main(void)
 	u32(&w, 3);
 	u32(&w, 100);
 	u32(&w, 1000);
-	check_msg("rate", VF_KEY_MAX_TX_RATE, &c, &w);
+	check_msg("rate", NETLINK_VF_BIT(NETLINK_VF_RATE), &c, &w);
 
 	/* u32 vf, u32 setting: SPOOFCHK 4, LINK_STATE 5 (disable = 2), RSS_QUERY_EN 7, TRUST 9 */
 	static const struct {
-		enum vf_key key;
+		enum netlink_vf_attr attr;
+		const char *name;
 		uint16_t type;
 		uint32_t value;
 	} simple[] = {
-		{ VF_KEY_SPOOFCHK, 4, 1 },
-		{ VF_KEY_LINK_STATE, 5, 2 },
-		{ VF_KEY_QUERY_RSS, 7, 1 },
-		{ VF_KEY_TRUST, 9, 1 },
+		{ NETLINK_VF_SPOOFCHK, "spoofchk", 4, 1 },
+		{ NETLINK_VF_LINK_STATE, "link_state", 5, 2 },
+		{ NETLINK_VF_QUERY_RSS, "query_rss", 7, 1 },
+		{ NETLINK_VF_TRUST, "trust", 9, 1 },
 	};
 	for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++) {
 		w = (struct buf){};
@@ -199,7 +201,39 @@ int main(void)
 		u16(&w, simple[i].type);
 		u32(&w, 3);
 		u32(&w, simple[i].value);
-		check_msg(vf_key_to_string(simple[i].key), simple[i].key, &c, &w);
+		check_msg(simple[i].name, NETLINK_VF_BIT(simple[i].attr), &c, &w);
+	}
+	/* Several keys of one VF: one IFLA_VF_INFO holding each attribute, in key order. */
+	w = (struct buf){};
+	head(&w, 20);
+	u16(&w, 12);
+	u16(&w, 4); /* IFLA_VF_SPOOFCHK */
+	u32(&w, 3);
+	u32(&w, simple[0].value);
+	u16(&w, 12);
+	u16(&w, 9); /* IFLA_VF_TRUST */
+	u32(&w, 3);
+	u32(&w, simple[3].value);
+	check_msg("spoofchk and trust together",
+		  NETLINK_VF_BIT(NETLINK_VF_SPOOFCHK) | NETLINK_VF_BIT(NETLINK_VF_TRUST), &c, &w);
+
+	/* IFLA_VF_IB_NODE_GUID 10, IFLA_VF_IB_PORT_GUID 11: u32 vf, 4 bytes of padding, u64 guid,
+	 * the GUID's first byte its most significant (as ip link's node_guid sends it). */
+	memcpy(c.node_guid, (uint8_t[]){ 0x0e, 0x42, 0xa1, 0x03, 0x00, 0x36, 0xa1, 0xb2 }, 8);
+	memcpy(c.port_guid, (uint8_t[]){ 0x0e, 0x42, 0xa1, 0x03, 0x00, 0x36, 0xa1, 0xb3 }, 8);
+	for (unsigned t = 0; t < 2; t++) {
+		uint64_t guid = t ? 0x0e42a1030036a1b3ULL : 0x0e42a1030036a1b2ULL;
+
+		w = (struct buf){};
+		head(&w, 16);
+		u16(&w, 20);
+		u16(&w, t ? 11 : 10);
+		u32(&w, 3);
+		u32(&w, 0);
+		bytes(&w, (const uint8_t *)&guid, 8); /* host byte order, as the kernel reads it */
+		check_msg(t ? "port_guid" : "node_guid",
+			  NETLINK_VF_BIT(t ? NETLINK_VF_IB_PORT_GUID : NETLINK_VF_IB_NODE_GUID), &c,
+			  &w);
 	}
 
 	CHECK(netlink_errno(-NLE_OPNOTSUPP) == -EOPNOTSUPP);

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "shared/exit.h"
+
+#include "core/model.h"
+#include "sys/devlink.h"
+
+/* A PF's eswitch mode and devlink parameters: read and checked against the policy before
+ * anything changes, then set at the moment the device takes them. */
+struct pf_devlink {
+	struct devlink_dev dev;
+	struct pcidev *pf;
+	struct pf_facts *facts; /* its interface's name is read again after a reload */
+	const char *where;	/* the PF's address, for messages */
+	const struct pf_plan_config *pc;
+	struct plan *plan;
+
+	bool has_mode; /* cur_mode was read: the device has an eswitch */
+	bool mode_change;
+	enum eswitch_mode cur_mode;
+	bool vfs_unbound; /* hwdb VIO_ESWITCH_ORDER=vfs-unbound: the mode is set with VFs */
+
+	struct devlink_param *params; /* all the device has */
+	unsigned n_params;
+	struct {
+		const struct devlink_want *want;
+		const struct devlink_param *param;
+		enum devlink_cmode cmode;
+	} set[DEVLINK_PARAMS_MAX]; /* those that differ */
+	unsigned n_set;
+	bool reload; /* a driverinit value changes: reload the driver */
+};
+
+void pf_devlink_done(struct pf_devlink *dl);
+
+/* Reads the device's mode and parameters and checks the policy against them (an unknown
+ * parameter, a value of the wrong type or range, a permanent-only parameter, a PF without
+ * devlink): every problem logged with file:line, nothing changed. An EXIT_* code. */
+int pf_devlink_plan(struct pcidev *pf, struct pf_facts *facts, const struct pf_plan_config *pc,
+		    struct plan *plan, struct pf_devlink *ret);
+/* The changes the device takes only while the PF has no VFs. */
+bool pf_devlink_needs_no_vfs(const struct pf_devlink *dl);
+/* At 0 VFs (a numvfs hook): parameters, the reload driverinit values need, the eswitch mode
+ * (unless set with VFs). What was set is put back when a later step fails. An EXIT_* code. */
+int pf_devlink_at_no_vfs(void *dl);
+/* hwdb VIO_ESWITCH_ORDER=vfs-unbound (mlx5): after the VFs exist, unbound from their driver
+ * (vio binds them after), the mode. An EXIT_* code. */
+int pf_devlink_with_vfs(struct pcidev *pf, struct pf_devlink *dl, unsigned numvfs);

@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "sys/pcidev.h"
+
+/* vio mac PF N: prints what VF N of the PF gets, without the policy; an EXIT_* code. */
+int vfmac_run(struct pcidev *pf, unsigned index);

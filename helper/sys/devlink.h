@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The e-switch modes (the kernel's DEVLINK_ESWITCH_MODE_*). */
+enum eswitch_mode {
+	ESWITCH_LEGACY,
+	ESWITCH_SWITCHDEV,
+	_ESWITCH_MAX,
+	_ESWITCH_INVALID = -EINVAL,
+};
+
+/* A parameter's value as a policy sets it (its devlink = { } group); checked against what
+ * the device reports before it is set. */
+#define DEVLINK_NAME_MAX   64
+#define DEVLINK_PARAMS_MAX 64
+enum devlink_want_type {
+	DEVLINK_WANT_INT,
+	DEVLINK_WANT_BOOL,
+	DEVLINK_WANT_STRING,
+};
+
+struct devlink_want {
+	char name[DEVLINK_NAME_MAX];
+	enum devlink_want_type type;
+	unsigned long long u;
+	bool b;
+	char s[DEVLINK_NAME_MAX];
+	unsigned line;
+};
+
+/* A devlink instance: "pci/0000:3b:00.0", "netdevsim/netdevsim10". */
+struct devlink_dev {
+	char bus[16];
+	char name[64];
+};
+
+/* Configuration modes of a parameter (the kernel's enum devlink_param_cmode). */
+enum devlink_cmode {
+	DEVLINK_CMODE_RUNTIME,	  /* takes effect at once */
+	DEVLINK_CMODE_DRIVERINIT, /* at the next reload of the driver */
+	DEVLINK_CMODE_PERMANENT,  /* in the device's flash, at its next reset */
+	_DEVLINK_CMODE_MAX,
+};
+
+/* A parameter as the device reports it. type is the netlink type (NLA_U8, NLA_U16, NLA_U32,
+ * NLA_U64, NLA_STRING, NLA_FLAG for booleans); a value for each cmode it has. */
+struct devlink_param {
+	char name[DEVLINK_NAME_MAX];
+	int type;
+	unsigned cmodes; /* bit per enum devlink_cmode */
+	struct {
+		unsigned long long u;
+		bool b;
+		char s[DEVLINK_NAME_MAX];
+	} value[_DEVLINK_CMODE_MAX];
+};
+
+/* Every libnl-genl call lives in devlink.c. Errors are negative errno as the kernel sent it,
+ * with its reason (extended ACK) in msg when it gave one; -ENODEV: no such devlink instance,
+ * -EPROTONOSUPPORT: the kernel has no devlink at all. */
+int devlink_eswitch_get(const struct devlink_dev *d, enum eswitch_mode *ret, char *msg, size_t n);
+int devlink_eswitch_set(const struct devlink_dev *d, enum eswitch_mode mode, char *msg, size_t n);
+/* All parameters of the instance (freed by the caller). */
+int devlink_params(const struct devlink_dev *d, struct devlink_param **ret, unsigned *ret_n,
+		   char *msg, size_t n);
+int devlink_param_set(const struct devlink_dev *d, const struct devlink_param *p,
+		      enum devlink_cmode cmode, const struct devlink_want *w, char *msg, size_t n);
+/* `devlink dev reload` (driver_reinit): driverinit values take effect. */
+int devlink_reload(const struct devlink_dev *d, char *msg, size_t n);
+const char *devlink_cmode_to_string(enum devlink_cmode c);
+/* The parameter's value in cmode as policy text ("32", "true", "dmfs"). */
+void devlink_value_format(const struct devlink_param *p, enum devlink_cmode c, char *buf, size_t n);
+void devlink_close(void);

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The helper's dependency graph, from its #include lines, and the rules it must keep.
+
+A module is a .c file and its .h (helper/sys/sysfs.[ch] is "sys/sysfs"). A module depends
+on every module whose header it includes, from its .c or its .h. The folders are layers,
+highest first; a module may depend on its own layer and those below it, never above, and
+no two modules depend on each other through any chain. No C file is over MAX_LINES lines.
+
+usage: tests/layers.py [--dot] [HELPER_DIR]
+  exit 0 when every rule holds, 1 naming each broken one; --dot prints the graph (Graphviz).
+"""
+import os
+import re
+import sys
+
+LAYERS = ["cmd", "apply", "core", "sys", "state", "shared"]
+MAX_LINES = 600
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+
+
+def modules(root):
+    mods = {}
+    for layer in LAYERS:
+        d = os.path.join(root, layer)
+        if not os.path.isdir(d):
+            continue
+        for f in sorted(os.listdir(d)):
+            if f.endswith((".c", ".h")):
+                mods.setdefault(f"{layer}/{f[:-2]}", []).append(os.path.join(d, f))
+    return mods
+
+
+def edges(root, mods):
+    deps, problems = {m: set() for m in mods}, []
+    for m, files in mods.items():
+        for path in files:
+            text = open(path, encoding="utf-8").read()
+            for inc in INCLUDE.findall(text):
+                target = inc[:-2] if inc.endswith(".h") else inc
+                if target not in mods:
+                    problems.append(f"{path}: #include \"{inc}\": not a module of {root} "
+                                    "(name it from helper/, e.g. \"sys/sysfs.h\")")
+                elif target != m:
+                    deps[m].add(target)
+    return deps, problems
+
+
+def cycles(deps):
+    """Tarjan's strongly connected components with more than one module."""
+    index, low, stack, on, out, n = {}, {}, [], set(), [], [0]
+
+    def visit(v):
+        index[v] = low[v] = n[0]
+        n[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in sorted(deps[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    sys.setrecursionlimit(10000)
+    for v in sorted(deps):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def main(argv):
+    dot = "--dot" in argv
+    args = [a for a in argv if a != "--dot"]
+    root = args[0] if args else os.path.join(os.path.dirname(__file__), "..", "helper")
+    mods = modules(root)
+    deps, problems = edges(root, mods)
+    rank = {layer: i for i, layer in enumerate(LAYERS)}
+
+    stray = [f for f in os.listdir(root) if f.endswith((".c", ".h"))]
+    problems += [f"{root}/{f}: outside the layers ({', '.join(LAYERS)})" for f in sorted(stray)]
+    for m in sorted(deps):
+        for d in sorted(deps[m]):
+            if rank[d.split("/")[0]] < rank[m.split("/")[0]]:
+                problems.append(f"{m} -> {d}: depends on a higher layer")
+    for comp in cycles(deps):
+        problems.append("a circle: " + " -> ".join(comp + comp[:1]))
+    for files in mods.values():
+        for path in files:
+            if path.endswith(".c"):
+                n = sum(1 for _ in open(path, encoding="utf-8"))
+                if n > MAX_LINES:
+                    problems.append(f"{path}: {n} lines (at most {MAX_LINES})")
+
+    if dot:
+        print("digraph helper {\n\trankdir=TB;\n\tnode [shape=box];")
+        for layer in LAYERS:
+            members = sorted(m for m in mods if m.startswith(layer + "/"))
+            if members:
+                print(f'\tsubgraph "cluster_{layer}" {{ label="{layer}/"; '
+                      + " ".join(f'"{m}";' for m in members) + " }")
+        for m in sorted(deps):
+            for d in sorted(deps[m]):
+                print(f'\t"{m}" -> "{d}";')
+        print("}")
+    for p in problems:
+        print(p, file=sys.stderr)
+    if not dot:
+        n_edges = sum(len(v) for v in deps.values())
+        print(f"{len(mods)} modules, {n_edges} dependencies, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
