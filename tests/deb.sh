@@ -34,12 +34,26 @@ apt-get -o DPkg::Lock::Timeout=600 install -y -q "$deb" >"$build/install.log" 2>
 files=$(dpkg -L vio)
 v=$(vio --version) || fail "vio --version failed"
 echo "deb: installed; $v"
-for f in /usr/sbin/vio /lib/udev/rules.d/60-vio.rules /lib/udev/hwdb.d/60-vio.hwdb \
+# Where this suite's udev and systemd keep theirs (/lib on Debian 12, /usr/lib on 13).
+udevdir=$(pkg-config --variable=udevdir udev)
+unitdir=$(pkg-config --variable=systemdsystemunitdir systemd)
+for f in /usr/sbin/vio "$udevdir/rules.d/60-vio.rules" "$udevdir/hwdb.d/60-vio.hwdb" \
 	/usr/share/initramfs-tools/hooks/vio /usr/lib/dracut/modules.d/90vio/module-setup.sh \
-	/usr/share/man/man8/vio.8.gz /lib/systemd/system/vio-apply.path; do
+	/usr/share/man/man8/vio.8.gz "$unitdir/vio-apply.path"; do
 	[ -e "$f" ] || fail "not installed: $f"
 done
-grep -q 'SBINDIR\|@' /lib/udev/rules.d/60-vio.rules && fail "rules not substituted"
+grep -q 'SBINDIR\|@' "$udevdir/rules.d/60-vio.rules" && fail "rules not substituted"
+# The installed units, by this suite's systemd (252 on Debian 12, 257 on 13).
+if command -v systemd-analyze >/dev/null; then
+	# The template as one of its instances, %I filled in (verify takes plain unit files).
+	inst=$(mktemp -d)
+	sed 's/%I/0000:01:00.0/g' "$unitdir/vio-pf@.service" >"$inst/vio-pf-0000-01-00.0.service"
+	SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no "$unitdir/vio-apply.path" \
+		"$unitdir/vio-apply.service" "$unitdir/vio-settle.service" \
+		"$inst/vio-pf-0000-01-00.0.service" || fail "systemd-analyze verify: the units"
+	rm -rf "$inst"
+	echo "deb: units verified by $(systemd-analyze --version | head -1)"
+fi
 systemd-hwdb query 'pci:v00001B36d00000010' 2>/dev/null | grep -q VIO_NVME_VIRT=1 ||
 	echo "deb: note: hwdb not queried (udev's trigger runs systemd-hwdb update where systemd runs)"
 # The installed files against an installed policy (no SR-IOV PF here: the policy is checked).

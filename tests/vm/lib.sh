@@ -9,10 +9,21 @@
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CACHE=${VIO_LAB_CACHE:-/var/cache/vio-lab}
-OUTDIR=${VIO_LAB_OUT:-$TOP/tests/vm/out}
+OUTDIR=${VIO_LAB_OUT:-$TOP/tests/vm/out${VIO_LAB_KERNEL:+-$VIO_LAB_KERNEL}}
+# VIO_LAB_KERNEL=6.12: Debian 13's kernel (setup.sh puts it in $CACHE/k6.12), else Debian 12's.
+KDIR=$CACHE
+NETDEVSIM=$CACHE/build/netdevsim.ko
+LAB_QEMU=qemu-system-x86_64
+if [ "${VIO_LAB_KERNEL:-}" = 6.12 ]; then
+	KDIR=$CACHE/k6.12
+	NETDEVSIM=$KDIR/netdevsim.ko
+	# Under Debian 12's QEMU 7.2 (TCG) 6.12 once panicked before init, patching its own
+	# text (LAB.md): Debian 13's QEMU boots it.
+	LAB_QEMU=$TOP/tests/vm/qemu10
+fi
 # shellcheck source=/dev/null
-. "$CACHE/kv.env"
-KROOT=$CACHE/kernel
+. "$KDIR/kv.env"
+KROOT=$KDIR/kernel
 VMLINUZ=$KROOT/boot/vmlinuz-$KV
 # The guest's machine-id: fixed, so the host can recompute generated MACs.
 GUEST_MACHINE_ID=5f1e4a7c9b3d4e2f8a6b0c1d2e3f4a5b
@@ -49,6 +60,8 @@ copy_modules() {
 				rel=${p#"$KROOT"}
 				mkdir -p "$root$(dirname "$rel")"
 				cp -a "$p" "$root$rel"
+				# 6.12's modules are .ko.xz: busybox's modprobe loads only plain ones.
+				case $rel in *.xz) xz -df "$root$rel" ;; esac
 			done
 	done
 }
@@ -63,14 +76,18 @@ build_image() {
 
 	copy_modules "$root" nvme pci-stub vfio-pci psample igb igbvf
 	mkdir -p "$root/lib/modules/$KV/extra"
-	cp "$CACHE/build/netdevsim.ko" "$root/lib/modules/$KV/extra/"
+	cp "$NETDEVSIM" "$root/lib/modules/$KV/extra/"
 	cp "$KROOT/lib/modules/$KV"/modules.{order,builtin,builtin.modinfo} "$root/lib/modules/$KV/"
+	# What the kernel was built with: scenarios tell a feature compiled out from a vio defect.
+	mkdir -p "$root/boot"
+	cp "$KROOT/boot/config-$KV" "$root/boot/"
 	depmod -b "$root" "$KV"
 
 	copy_bin "$root" /lib/systemd/systemd-udevd /bin/udevadm /usr/bin/systemd-hwdb /bin/ip /sbin/devlink /usr/sbin/nvme /usr/bin/jq \
 		/usr/bin/socat
 	# Loaded by vio with dlopen(), so ldd does not name them.
-	copy_bin "$root" /lib/x86_64-linux-gnu/libkmod.so.2 /lib/x86_64-linux-gnu/libcrypto.so.3
+	copy_bin "$root" /lib/x86_64-linux-gnu/libkmod.so.2 /lib/x86_64-linux-gnu/libcrypto.so.3 \
+		/lib/x86_64-linux-gnu/libnl-3.so.200 /lib/x86_64-linux-gnu/libnl-genl-3.so.200
 	# Debian's own udev rules, helpers and hwdb sources, as on a real host.
 	mkdir -p "$root/lib/udev" "$root/lib/systemd/network"
 	cp -a /lib/udev/rules.d /lib/udev/hwdb.d "$root/lib/udev/"
@@ -118,6 +135,12 @@ NVME_ARGS=(-device intel-iommu
 	-device pcie-root-port,id=rp0,bus=pcie.0,chassis=1
 	-device nvme-subsys,id=subsys0
 	-device nvme,serial=deadbeef,bus=rp0,subsys=subsys0,sriov_max_vfs=4,sriov_vq_flexible=8,sriov_vi_flexible=4)
+# shellcheck disable=SC2034,SC2054 # used by run.sh and bench.sh; commas are QEMU syntax
+PRODUCTION_ARGS=(-device intel-iommu -device pcie-root-port,id=rp0,bus=pcie.0,chassis=1
+	-device nvme-subsys,id=subsys0
+	-device nvme,serial=feed0064,bus=rp0,subsys=subsys0,sriov_max_vfs=64,sriov_vq_flexible=128,sriov_vi_flexible=64,max_ioqpairs=130,msix_qsize=66)
+# shellcheck disable=SC2034,SC2054 # used by run.sh and bench.sh; commas are QEMU syntax
+IGB_ARGS=(-device intel-iommu -device pcie-root-port,id=rp0,bus=pcie.0,chassis=1 -device igb,bus=rp0)
 
 # boot TEST [QEMU ARGS...]: runs the guest script TEST; its console goes to $OUTDIR/TEST.log.
 # INITRD and ROOT, when set, boot another initramfs (dracut's) with root=ROOT.
@@ -131,7 +154,7 @@ boot() {
 		"$QMP_HOOK" "$qmp" "$log" &
 		hook_pid=$!
 	fi
-	timeout "${VIO_LAB_TIMEOUT:-300}" "${QEMU:-qemu-system-x86_64}" -machine q35 -accel tcg -cpu max \
+	timeout "${VIO_LAB_TIMEOUT:-300}" "${QEMU:-$LAB_QEMU}" -machine q35 -accel tcg -cpu max \
 		-m 1024 -smp 2 -nographic -no-reboot -nodefaults -serial stdio \
 		-qmp "unix:$qmp,server=on,wait=off" \
 		-kernel "$VMLINUZ" -initrd "${INITRD:-$OUTDIR/guest.cpio.gz}" \
@@ -214,7 +237,7 @@ UNIT
 		echo "$MACHINE_ID" >/etc/machine-id
 		dracutbasedir=$BASE dracut --no-hostonly --force --kver "$KV" \
 			--kmoddir "$KROOT/lib/modules/$KV" -m "$MODS" --add-drivers nvme \
-			--install "grep cut readlink basename dmesg sed tr ls sleep cat" \
+			--install "grep cut readlink basename dmesg sed tr ls sleep cat flock head tail" \
 			--include "$INCLUDE" / "$OUT"'
 }
 

@@ -4,7 +4,7 @@
 # make demo:     the example policy on a real kernel, then the guest's view of it.
 # usage: tests/vm/run.sh [--demo] [TEST...]
 #        tests: nvme netdevsim hotplug production igb igb-hotplug dracut-shell dracut-systemd
-#               dracut-broken itools itools-broken
+#               dracut-broken itools itools-broken no-iommu
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash tests/vm/setup.sh
@@ -14,7 +14,7 @@ tests=("$@")
 if [ "${1:-}" = --demo ]; then
 	tests=(demo)
 fi
-[ ${#tests[@]} -gt 0 ] || tests=(nvme netdevsim hotplug production igb igb-hotplug dracut-shell dracut-systemd dracut-broken itools itools-broken)
+[ ${#tests[@]} -gt 0 ] || tests=(nvme netdevsim hotplug production igb igb-hotplug dracut-shell dracut-systemd dracut-broken itools itools-broken no-iommu)
 
 # The early-boot scenarios: an initramfs built by dracut with vio's module and a policy for
 # the NVMe PF, booted with nothing else; its pre-mount hook reports, the host asserts.
@@ -68,12 +68,6 @@ hotplug_hook() { # QMP_SOCKET SERIAL_LOG
 	done
 	qmp "$1" '{"execute":"device_add","arguments":{"driver":"nvme","id":"hot0","bus":"rp1","serial":"cafe0001","subsys":"subsys1","sriov_max_vfs":4,"sriov_vq_flexible":8,"sriov_vi_flexible":4}}' >"$OUTDIR/hotplug.qmp.log" 2>&1
 }
-# shellcheck disable=SC2054 # commas are QEMU syntax
-PRODUCTION_ARGS=(-device intel-iommu -device pcie-root-port,id=rp0,bus=pcie.0,chassis=1
-	-device nvme-subsys,id=subsys0
-	-device nvme,serial=feed0064,bus=rp0,subsys=subsys0,sriov_max_vfs=64,sriov_vq_flexible=128,sriov_vi_flexible=64,max_ioqpairs=130,msix_qsize=66)
-# shellcheck disable=SC2054 # commas are QEMU syntax
-IGB_ARGS=(-device intel-iommu -device pcie-root-port,id=rp0,bus=pcie.0,chassis=1 -device igb,bus=rp0)
 # The host's half of igb-hotplug: each "VIO-QMP-REQ N add|del" line of the guest, in turn.
 igb_hotplug_hook() { # QMP_SOCKET SERIAL_LOG
 	local n=0 _ req id
@@ -111,6 +105,8 @@ for t in "${tests[@]}"; do
 	QMP_HOOK=
 	case $t in
 	nvme | demo) args=("${NVME_ARGS[@]}") ;;
+	# The same NVMe PF, and no IOMMU: QEMU without intel-iommu.
+	no-iommu) args=("${NVME_ARGS[@]:2}") ;;
 	production) args=("${PRODUCTION_ARGS[@]}") ;;
 	igb) args=("${IGB_ARGS[@]}") ;;
 	igb-hotplug)
@@ -160,6 +156,10 @@ for t in "${tests[@]}"; do
 			has "$log" 'VIO-STATE consumer numvfs=3 vf0=vfio-pci vf1=pci-stub vf2=nvme settle=active'
 		expect "$log" "$t: an edited policy is applied by vio-apply.path" \
 			has "$log" 'VIO-STATE path-unit after-edit numvfs=4 vf3=pci-stub vf2-nvme=live'
+		expect "$log" "$t: a VF event while vio-pf@ waits for the PF is left to it" \
+			has "$log" 'VIO-STATE sigterm while-waiting unit=activating vf3=none'
+		expect "$log" "$t: systemctl stop (SIGTERM): vio-pf@ exits 6, its status interrupted, and the VF's event is run again: bound" \
+			has "$log" 'VIO-STATE sigterm after unit-status=6 result=interrupted exit=6 vf3=pci-stub'
 		;;
 	itools)
 		check_initrd "$log" "$t"

@@ -7,6 +7,7 @@
 # in $VIO_LAB_CACHE, so a second run only checks what is already there.
 #
 # usage: tests/vm/setup.sh        (root; idempotent)
+#        VIO_LAB_KERNEL=6.12 tests/vm/setup.sh: also Debian 13's kernel (see below)
 set -euo pipefail
 
 CACHE=${VIO_LAB_CACHE:-/var/cache/vio-lab}
@@ -91,3 +92,51 @@ if [ ! -x "$q10/usr/bin/qemu-system-x86_64" ]; then
 fi
 
 note "ready: kernel $KV, netdevsim $(modinfo -F vermagic "$ko" | cut -d' ' -f1), cache $CACHE"
+
+# Debian 13's kernel (6.12), beside Debian 12's, in $CACHE/k6.12 (kv.env, kernel/,
+# netdevsim.ko). Debian 12's apt cannot install 6.12's headers (they need trixie's compiler):
+# netdevsim is built in a trixie chroot made from Debian's registry, which also downloads
+# the image and the source. The guest's userland stays the host's (Debian 12).
+[ "${VIO_LAB_KERNEL:-}" = 6.12 ] || exit 0
+tb=$CACHE/trixie-build k12=$CACHE/k6.12
+if [ ! -x "$tb/usr/bin/gcc" ]; then
+	note "making a Debian 13 build root (kernel headers, gcc) for netdevsim on 6.12"
+	# The host's own mirrors (its apt sources), with trixie's updates and security suites.
+	mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
+	secmirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | grep security | head -1)
+	rm -rf "$tb.tmp"
+	mmdebstrap --variant=apt --include=linux-headers-amd64,gcc,make,xz-utils,kmod,libc6-dev trixie "$tb.tmp" \
+		${mirror:+"deb $mirror trixie main"} ${mirror:+"deb $mirror trixie-updates main"} \
+		${secmirror:+"deb $secmirror trixie-security main"} >>"$log" 2>&1 || { tail -20 "$log"; exit 1; }
+	rm -rf "$tb" && mv "$tb.tmp" "$tb"
+fi
+KV12=$(find "$tb/usr/src" -maxdepth 1 -name 'linux-headers-*-amd64' -printf '%f\n' | sed 's/^linux-headers-//' | head -1)
+[ -n "$KV12" ] || { echo "vm-setup: no 6.12 headers in $tb" >&2; exit 1; }
+mkdir -p "$k12"
+echo "KV=$KV12" >"$k12/kv.env"
+# shellcheck disable=SC2016 # dpkg-query's own format
+ver12=$(chroot "$tb" dpkg-query -W -f '${Version}' "linux-headers-$KV12")
+if ! ls "$k12/linux-image-$KV12"_*.deb >/dev/null 2>&1 || ! ls "$k12"/linux-source-6.12_*.deb >/dev/null 2>&1; then
+	note "downloading linux-image-$KV12 and linux-source-6.12 $ver12"
+	chroot "$tb" sh -c "apt-get update -q && mkdir -p /dl && cd /dl && apt-get download linux-image-$KV12 linux-source-6.12=$ver12" >>"$log" 2>&1 ||
+		{ tail -20 "$log"; exit 1; }
+	mv "$tb"/dl/*.deb "$k12/"
+fi
+if [ ! -e "$k12/kernel/boot/vmlinuz-$KV12" ]; then
+	note "extracting linux-image-$KV12"
+	rm -rf "$k12/kernel"
+	dpkg -x "$k12/linux-image-$KV12"_*.deb "$k12/kernel"
+	# Merged /usr: the modules are under usr/lib/modules; depmod and the lab look in lib/.
+	[ -e "$k12/kernel/lib" ] || ln -s usr/lib "$k12/kernel/lib"
+fi
+[ -e "$k12/kernel/lib/modules/$KV12/modules.dep" ] || depmod -b "$k12/kernel" "$KV12"
+if [ ! -e "$k12/netdevsim.ko" ]; then
+	note "building netdevsim.ko for $KV12 (in the Debian 13 build root)"
+	rm -rf "$tb/build" && mkdir -p "$tb/build"
+	dpkg-deb --fsys-tarfile "$k12"/linux-source-6.12_*.deb | tar -xO ./usr/src/linux-source-6.12.tar.xz | xz -dc |
+		tar -x -C "$tb/build" --wildcards 'linux-source-6.12/drivers/net/netdevsim/*'
+	chroot "$tb" make -C "/usr/src/linux-headers-$KV12" M=/build/linux-source-6.12/drivers/net/netdevsim \
+		CONFIG_NETDEVSIM=m modules >>"$log" 2>&1 || { tail -20 "$log"; exit 1; }
+	strip --strip-debug -o "$k12/netdevsim.ko" "$tb/build/linux-source-6.12/drivers/net/netdevsim/netdevsim.ko"
+fi
+note "ready: kernel $KV12, netdevsim $(modinfo -F vermagic "$k12/netdevsim.ko" | cut -d' ' -f1), cache $k12"

@@ -6,12 +6,14 @@
 #     every VF's MAC, VLAN and the rest are set through the PF before igbvf probes; each igbvf
 #     VF reports the policy's (or the generated) MAC at probe and on its netdev.
 #  N2 a second run and a re-trigger send nothing.
-#  N3 in use: a VF netdev moved into another network namespace, and a VF whose vfio group is
-#     open, each keep their MAC; they and a VF whose interface is up stop a count change;
+#  N3 in use: a VF netdev moved into another network namespace (list and explain say which,
+#     and a process in it), and a VF whose vfio group is open, each keep their MAC; they and a VF whose interface is up stop a count change;
 #     force = true goes ahead.
 #  N4 the VFs' own devices: a VF's MTU in its interface's udev event, who manages each VF
 #     interface (udev properties), /dev/vfio/by-vf with owner, group and mode; drift in each
 #     found by check and put right by apply.
+#  N5 the PF given to a guest (bound to vfio-pci): left alone, VFs and all, and check says so;
+#     back with igb, its bind event makes its VFs.
 . /vio-tests/lib.sh
 
 mkdir -p /etc/vio.d
@@ -116,6 +118,21 @@ L2=/dev/vfio/by-vf/$PF-vf2
 check "N4 vf2: $L2 -> its group" "/dev/vfio/$G2" "$(readlink -f "$L2")"
 check "N4 vf2: /dev/vfio/$G2 owner, group, mode" "qemu kvm 660" "$(stat -c '%U %G %a' "/dev/vfio/$G2")"
 for l in /dev/vfio/by-vf/*; do echo "  $l -> $(readlink "$l")"; done
+# The vfio device cdev beside the group (iommufd): only kernels built with
+# CONFIG_VFIO_DEVICE_CDEV have one; Debian's 6.1 and 6.12 are not (no CONFIG_IOMMUFD), and
+# both still list the VF's vfio-dev/vfioN, with no dev (no node).
+C2=$(ls "/sys/bus/pci/devices/$(vf_addr "$PF" 2)/vfio-dev" 2>/dev/null)
+if grep -q '^CONFIG_VFIO_DEVICE_CDEV=y' "/boot/config-$(uname -r)"; then
+	check "N4 vf2: /dev/vfio/devices/by-vf link -> its cdev" "/dev/vfio/devices/$C2" \
+		"$(readlink -f "/dev/vfio/devices/by-vf/$PF-vf2")"
+	check "N4 vf2: /dev/vfio/devices/$C2 owner, group, mode" "qemu kvm 660" \
+		"$(stat -c '%U %G %a' "/dev/vfio/devices/$C2")"
+else
+	echo "  kernel $(uname -r) without vfio device cdevs: $(grep -E 'CONFIG_(IOMMUFD|VFIO_DEVICE_CDEV)[ =]' "/boot/config-$(uname -r)")"
+	echo "  vf2's vfio-dev: ${C2:-none}; $(cd "/sys/bus/pci/devices/$(vf_addr "$PF" 2)/vfio-dev/$C2" 2>/dev/null && echo *)"
+	check "N4 vf2: no vfio cdev node (the kernel has none), no cdev link, vio asks for none" "::0" \
+		"$(ls /dev/vfio/devices 2>/dev/null):$(ls /dev/vfio/devices/by-vf 2>/dev/null):$(vio check 2>&1 | grep -c 'vfio/devices')"
+fi
 J=$(vio list --json)
 check "N4 list --json: vf3's interface, MTU and manager" "$I3 9000 io.systemd.Network" \
 	"$(echo "$J" | jq -r '.pfs[0].vfs[3] | "\(.netdev) \(.mtu) \(.managed_by)"')"
@@ -176,6 +193,16 @@ sleep 0.5
 /bin/ip link set dev "$N1" netns "$nspid"
 check "N3 vf1's netdev left this namespace" "" "$(vfnet 1)"
 check "N3 ...into the other one" "$N1" "$(nsenter -t "$nspid" -n /bin/ip -o link show | grep -o "$N1" | head -1)"
+# Where it went, as list and explain show it (IFLA_PARENT_DEV_NAME in that namespace).
+NSINO=$(stat -L -c %i "/proc/$nspid/ns/net")
+vio list >/tmp/n3l 2>&1
+check "N3 list: vf1's interface in the other namespace, and a process in it" 1 \
+	"$(grep -c "^         interface $N1 in network namespace net:\[$NSINO\] (pid $nspid, sleep)$" /tmp/n3l)"
+check "N3 list --json: netns of vf1" "$N1 net:[$NSINO] $nspid" \
+	"$(vio list --json | jq -r '.pfs[0].vfs[1].netns | "\(.interface) \(.id) \(.pid)"')"
+vio explain "$PF" >/tmp/n3x 2>&1
+check "N3 explain: where vf1's interface is" 1 \
+	"$(grep -cE "^  interface +$N1 +in network namespace net:\[$NSINO\] \(pid $nspid, sleep\)$" /tmp/n3x)"
 G=$(basename "$(readlink "/sys/bus/pci/devices/$(vf_addr "$PF" 2)/iommu_group")")
 sleep 600 <>"/dev/vfio/$G" &
 holder=$!
@@ -206,3 +233,25 @@ VIO_LOG_TARGET=stderr vio apply "$PF" >/tmp/n3d 2>&1; rc=$?; sed "s/^/  /" /tmp/
 check "N3 force = true: exit 0" 0 "$?"
 check "N3 force = true: 4 VFs" 4 "$(cat "/sys/bus/pci/devices/$PF/sriov_numvfs")"
 kill "$holder" "$nspid" 2>/dev/null
+
+echo "--- N5 the PF given to a guest (vfio-pci), then back with igb"
+# igb's remove takes the PF's VFs with it.
+echo "$PF" >/sys/bus/pci/drivers/igb/unbind
+echo vfio-pci >"/sys/bus/pci/devices/$PF/driver_override"
+mark_log
+echo "$PF" >/sys/bus/pci/drivers_probe
+settle 2
+check "N5 the PF bound to vfio-pci" vfio-pci "$(drv "$PF")"
+check "N5 no VFs made for it" 0 "$(cat "/sys/bus/pci/devices/$PF/sriov_numvfs")"
+check_log "N5 its bind event: left alone, and said" "vio\[[0-9]+\]: $PF: bound to vfio-pci \(passed through to a guest\): left alone"
+vio check >/tmp/n5a 2>&1
+check "N5 check: not a difference (exit 0)" 0 "$?"
+check "N5 check says so" 1 "$(grep -c "^$PF: bound to vfio-pci (passed through to a guest): left alone" /tmp/n5a)"
+echo "$PF" >/sys/bus/pci/drivers/vfio-pci/unbind
+echo >"/sys/bus/pci/devices/$PF/driver_override"
+mark_log
+echo "$PF" >/sys/bus/pci/drivers_probe
+settle 5
+check "N5 back with igb" igb "$(drv "$PF")"
+check "N5 its VFs made again at its bind event, as the policy says" 4 "$(cat "/sys/bus/pci/devices/$PF/sriov_numvfs")"
+check "N5 ...and bound" igbvf "$(drv "$(vf_addr "$PF" 0)")"

@@ -154,3 +154,17 @@ check "6d vfs-unbound: the VFs were not re-created" 0 "$(grep -c 'sriov_numvfs' 
 check "6d vfs-unbound: VF representors gone with switchdev" 0 "$(vfports)"
 rm /etc/udev/hwdb.d/61-lab.hwdb
 systemd-hwdb update
+
+echo "--- 6e InfiniBand GUIDs on netdevsim (an Ethernet PF): refused, naming the key, nothing changed"
+cp /etc/vio.d/90-netdevsim.conf /tmp/before-guid.conf
+sed -i 's/^vf3 = { link_state = "enable"; };/vf3 = { link_state = "enable"; node_guid = "0e:42:a1:03:00:36:a1:b2"; };/' \
+	/etc/vio.d/90-netdevsim.conf
+before=$(cat $D/sriov_numvfs; ip -d link show "$P" | grep -c ' vf ')
+VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/e1 2>&1
+check "6e GUID on Ethernet: exit 2" 2 "$?"
+sed 's/^/  /' /tmp/e1
+check "6e GUID on Ethernet: named" 1 \
+	"$(grep -cE "90-netdevsim.conf:[0-9]+: netdevsim10 vf 3: node_guid, but the PF is not InfiniBand \(its interface is not IPoIB: $P\)" /tmp/e1)"
+check "6e GUID on Ethernet: nothing changed" "$before" "$(cat $D/sriov_numvfs; ip -d link show "$P" | grep -c ' vf ')"
+check "6e GUID on Ethernet: nothing written" 0 "$(grep -c ' -> ' /tmp/e1)"
+cp /tmp/before-guid.conf /etc/vio.d/90-netdevsim.conf

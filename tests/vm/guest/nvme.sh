@@ -225,3 +225,25 @@ VIO_LOG_TARGET=stderr vio wait --timeout=30 >/tmp/w 2>&1
 check "10 vio wait: a VF unbound, nothing in progress: exit 5" 5 "$?"
 sed 's/^/  /' /tmp/w
 check "10 vio wait: names the PF" 1 "$(grep -c "$PF: not as the policy says, and nothing is in progress: 2 of 2 VFs, 1 difference" /tmp/w)"
+
+echo "--- 11 driver = \"vfio\": the most specific vfio_pci: alias in modules.alias"
+# No kernel has a vfio variant driver for QEMU's NVMe VF: two lab aliases stand in, a
+# vendor-wide one (vfio_pci itself) and one for this device (pci_stub, standing in for a
+# variant driver), so that the choice between them is the kernel's modules.alias, read live.
+MA=/lib/modules/$(uname -r)/modules.alias
+echo 'alias vfio_pci:v00001B36d*sv*sd*bc*sc*i* vfio_pci' >>"$MA"
+echo 'alias vfio_pci:v00001B36d00000010sv*sd*bc*sc*i* pci_stub' >>"$MA"
+cat >/etc/vio.d/50-nvme.conf <<'POL'
+pf = { name = "01:00.0"; vfs = 2; };
+vf0 = { driver = "pci-stub"; };
+vf1 = { driver = "vfio"; };
+POL
+VIO_LOG_TARGET=stderr vio apply $PF >/tmp/v11 2>&1
+check "11 vfio: exit 0" 0 "$?"
+sed 's/^/  /' /tmp/v11
+check "11 vfio: vf1 bound to the most specific alias's driver" pci-stub "$(drv "$(vf_addr $PF 1)")"
+vio explain $PF >/tmp/x11 2>&1
+check "11 vfio: explain says which alias" 1 \
+	"$(grep -cF 'policy: vfio; its variant driver, the most specific match in modules.alias (vfio_pci:v00001B36d00000010sv*sd*bc*sc*i*)' /tmp/x11)"
+vio check >/dev/null 2>&1
+check "11 vfio: check: as the policy says" 0 "$?"

@@ -64,6 +64,42 @@
 		echo "VIO-STATE path-unit after-edit numvfs=$(cat "$p/sriov_numvfs") vf3=$drv vf2-nvme=$st waited=$((i / 2))s"
 		systemctl status vio-apply.service --no-pager 2>&1 | sed 's/^/VIO-LOG /' | head -8
 	fi
+	# systemd flavour: `systemctl stop` (SIGTERM) of a vio-pf@ unit while it waits for the
+	# PF's lock, with a VF event that left its VF to it: vio stops (exit 6, status
+	# interrupted) and has udev run that event again; once the lock is free, the VF is bound.
+	if [ -e /etc/systemd/system/vio-apply.path ]; then
+		p=/sys/bus/pci/devices/0000:01:00.0
+		u=vio-pf@0000:01:00.0.service
+		v3=$(readlink -f "$p/virtfn3")
+		echo "${v3##*/}" >/sys/bus/pci/drivers/pci-stub/unbind
+		flock -o /run/vio/lock/0000:01:00.0 sleep 60 &
+		holder=$!
+		sleep 0.5
+		systemctl start --no-block "$u"
+		i=0
+		while [ $i -lt 40 ] && [ "$(systemctl show -p ActiveState --value "$u")" != activating ]; do
+			sleep 0.25
+			i=$((i + 1))
+		done
+		sleep 2
+		udevadm trigger --action=change "$v3"
+		udevadm settle -t 30
+		drv=none
+		[ -e "$v3/driver" ] && drv=$(basename "$(readlink "$v3/driver")")
+		echo "VIO-STATE sigterm while-waiting unit=$(systemctl show -p ActiveState --value "$u") vf3=$drv"
+		systemctl stop "$u"
+		kill "$holder"
+		udevadm settle -t 60
+		i=0
+		while [ $i -lt 40 ] && ! [ -e "$v3/driver" ]; do
+			sleep 0.25
+			i=$((i + 1))
+		done
+		drv=none
+		[ -e "$v3/driver" ] && drv=$(basename "$(readlink "$v3/driver")")
+		echo "VIO-STATE sigterm after unit-status=$(systemctl show -p ExecMainStatus --value "$u") $(grep -E '^(result|exit)=' /run/vio/status/0000:01:00.0 | tr '\n' ' ')vf3=$drv"
+		journalctl -b --no-pager -o cat -u "$u" 2>&1 | sed 's/^/VIO-LOG sigterm: /' | tail -12
+	fi
 	echo "=== VIO-INITRD-DONE"
 } >/dev/console 2>&1
 # sysrq prints at any log level: let the console drain first (it cut the last line once).
