@@ -52,7 +52,7 @@ install() {
         inst_simple "$systemdsystemunitdir/vio-pf@.service"
     fi
     # vio dlopen()s these, so dracut cannot see them in its ELF dependencies.
-    inst_libdir_file "libkmod.so.2*" "libcrypto.so.3*"
+    inst_libdir_file "libkmod.so.2*" "libcrypto.so.3*" "libnl-3.so.200*" "libnl-genl-3.so.200*"
     inst_rules 60-vio.rules
 
     # The hwdb gives each PF's kind and VF driver. The systemd flavour ships the host's
