@@ -10,7 +10,9 @@
  *                             enables fewer VFs than asked)
  *   write SUFFIX VALUE +S     ... is made, then the call returns only S seconds later (a
  *                             slow driver: on a real kernel the VFs and their uevents
- *                             exist while the write is still running)
+ *                             exist while the write is still running), or as soon as the
+ *                             file VIO_FAULT_GATE names exists (the test decides when the
+ *                             driver is done, however slow the machine)
  *   open SUFFIX * ERRNO       an open() of a path ending in SUFFIX fails with ERRNO
  *   write SUFFIX * KERNEL     what the kernel does on that write, where umockdev only stores:
  *                             drivers_probe binds the device to its driver_override (vfio-pci
@@ -37,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 
@@ -105,8 +108,8 @@ static const char *rule_for(const char *op, const char *path, const char *value,
 
 		if (strcmp(x->op, op) || !suffix_is(path, x->suffix))
 			continue;
-		if (strcmp(x->val, "*") && (vlen < l || strncmp(value, x->val, l) ||
-					    (vlen > l && value[l] != '\n')))
+		if (strcmp(x->val, "*") &&
+		    (vlen < l || strncmp(value, x->val, l) || (vlen > l && value[l] != '\n')))
 			continue;
 		return x->action;
 	}
@@ -414,6 +417,20 @@ static void kernel_write(const char *path, const char *data, size_t len)
 	}
 }
 
+/* S seconds, or until the file $VIO_FAULT_GATE exists, or until a signal comes */
+static void slow(int seconds)
+{
+	const char *gate = getenv("VIO_FAULT_GATE");
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+
+	for (long n = seconds * 50L; n > 0; n--) {
+		if (gate && access(gate, F_OK) == 0)
+			return;
+		if (nanosleep(&tick, NULL) < 0 && errno == EINTR)
+			return;
+	}
+}
+
 ssize_t write(int fd, const void *data, size_t len)
 {
 	static ssize_t (*real)(int, const void *, size_t);
@@ -441,7 +458,7 @@ ssize_t write(int fd, const void *data, size_t len)
 		 * completed, as a sysfs store does. */
 		(void)!ftruncate(fd, 0);
 		k = real(fd, data, len);
-		sleep((unsigned)atoi(action + 1));
+		slow(atoi(action + 1));
 		return k;
 	}
 	if (action && action[0] != '=') {

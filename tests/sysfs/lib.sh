@@ -167,6 +167,46 @@ run_vio() {
 		$AS_USER $VALGRIND "$VIO" "$@" >"$OUT" 2>"$ERR" || RC=$?
 }
 
+# start_vio ARGS...: run_vio in the background (no valgrind: VIO_PID is vio's own pid, for
+# signals); end_vio waits for it and sets RC. A slow write ("+S") ends when $TB/gate exists.
+start_vio() {
+	UMOCKDEV_DIR=$TB LD_PRELOAD="$ASAN_PRELOAD$FAULT_SO:$PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}" \
+		VIO_FAULT="${FAULT:+$FAULT;}$KERNEL_EMU" VIO_FAULT_GATE="$TB/gate" VIO_LOG_TARGET=stderr \
+		VIO_RUNTIME_DIR="$TB/run" "$VIO" "$@" >"$OUT" 2>"$ERR" &
+	VIO_PID=$!
+}
+end_vio() {
+	RC=0
+	wait "$VIO_PID" || RC=$?
+}
+
+# until_err TEXT: until vio's stderr says TEXT, at most 60 s (a loaded machine is slow)
+until_err() {
+	for _ in $(seq 1 1200); do grep -qF -- "$1" "$ERR" && return 0; sleep 0.05; done
+	fail "vio says '$1'" "not after 60 s"
+	return 1
+}
+
+# hold_lock LOCK [FLOCK_OPTION...]: another process holds $TB/run/lock/LOCK (exclusive unless
+# -s is given) until drop_lock, however long vio takes to start. HOLDER_PID is flock's pid.
+hold_lock() {
+	local lock=$1
+	shift
+	mkdir -p "$TB/run/lock"
+	rm -f "$TB/held"
+	flock "${@:--x}" "$TB/run/lock/$lock" -c "echo \$\$ >$TB/held.tmp; mv $TB/held.tmp $TB/held; exec sleep 300" &
+	HOLDER_PID=$!
+	HELD_LOCK=$lock
+	for _ in $(seq 1 200); do [ -e "$TB/held" ] && break; sleep 0.05; done
+}
+drop_lock() {
+	kill "$(cat "$TB/held")" 2>/dev/null # the sleep, which holds the lock with flock
+	wait "$HOLDER_PID" 2>/dev/null
+	# flock's child is not ours to wait for: its lock goes when it has died.
+	for _ in $(seq 1 200); do flock -n "$TB/run/lock/$HELD_LOCK" true && return 0; sleep 0.05; done
+	fail "drop_lock: the holder let go of $HELD_LOCK" "still held after 10 s"
+}
+
 # snapshot: every file's content and every link's target under sys/, to prove nothing changed.
 snapshot() {
 	(cd "$TB/sys" && find . \( -type f -o -type l \) -printf '%p %l\n' | sort |

@@ -55,16 +55,11 @@ expect_rc "wait: failed, nothing in progress" 3
 expect_err "wait: failed, nothing in progress" "0000:01:00.0: not as the policy says, and nothing is in progress: 0 of 2 VFs, 1 difference; its last run (apply): 0000:01:00.0: cannot set sriov_numvfs 0 -> 2: Device or resource busy"
 if [ $SECONDS -lt 30 ]; then pass "wait: did not wait for the timeout"; else fail "wait: did not wait for the timeout" "${SECONDS}s"; fi
 # A PF locked by a run in progress: waited for, until the timeout.
-mkdir -p "$TB/run/lock"
-: >"$TB/run/lock/$PF"
-flock "$TB/run/lock/$PF" sleep 10 &
-holder=$!
-sleep 0.3
+hold_lock $PF
 run_vio -P "$POL" wait --timeout=2
 expect_rc "wait: a run in progress, then the timeout" 5
 expect_err "wait: a run in progress, then the timeout" "0000:01:00.0: still not as the policy says after the timeout"
-kill $holder 2>/dev/null
-wait $holder 2>/dev/null
+drop_lock
 # As the policy says: 0.
 run_vio -P "$POL" apply $PF
 VF_DEVICE=0010 tb_vf $PF 0 0000:01:00.1 pci-stub

@@ -5,7 +5,8 @@
 # finished, the next ones left to their udev events, the status says so, the lock released,
 # exit 6); SIGPIPE never stops the work; a run killed outright (SIGKILL) leaves a mark that
 # the next run on the PF, vio recover (vio-pf@.service) and root's vio wait act on. The
-# slow step is a driver_override write that takes seconds (the fault shim's "+S").
+# slow step is a driver_override write that lasts until the test opens its gate (the fault
+# shim's "+S" with VIO_FAULT_GATE), or a signal ends it, however slow the machine.
 . "$(dirname "$0")/lib.sh"
 
 PF=0000:01:00.0
@@ -21,14 +22,6 @@ setup() { # NUMVFS_NOW N_VF_DEVICES
 	EOF
 }
 
-# vio in the background, as run_vio would run it; VIO_PID is vio's own pid (no wrapper).
-start_vio() {
-	UMOCKDEV_DIR=$TB LD_PRELOAD="$ASAN_PRELOAD$FAULT_SO:$PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}" \
-		VIO_FAULT="${FAULT:+$FAULT;}$KERNEL_EMU" VIO_LOG_TARGET=stderr VIO_RUNTIME_DIR="$TB/run" \
-		"$VIO" "$@" >"$OUT" 2>"$ERR" &
-	VIO_PID=$!
-}
-
 # until FILE holds TEXT (the slow write has been made), at most 10 s
 wait_for() {
 	for _ in $(seq 1 200); do
@@ -40,28 +33,10 @@ wait_for() {
 
 status_of() { sed -n "s/^$1=//p" "$TB/run/status/$PF"; }
 
-# hold_lock SECONDS: another root process holds the PF's lock (HOLDER), released by drop_lock
-hold_lock() {
-	mkdir -p "$TB/run/lock"
-	flock -x "$TB/run/lock/$PF" -c "touch $TB/held; sleep $1" &
-	HOLDER_PID=$!
-	for _ in $(seq 1 100); do [ -e "$TB/held" ] && break; sleep 0.05; done
-}
-drop_lock() {
-	pkill -P "$HOLDER_PID" 2>/dev/null
-	kill "$HOLDER_PID" 2>/dev/null
-	wait 2>/dev/null
-	# The holder's child (sleep) is not ours to wait for: its lock goes when it has died.
-	for _ in $(seq 1 200); do lock_free && return 0; sleep 0.05; done
-	fail "drop_lock: the holder let go of the PF's lock" "still held after 10 s"
-}
-
 # apply_waiting: vio apply in the background, waiting for the lock hold_lock holds
 apply_waiting() {
 	start_vio -P "$POL" apply $PF
-	# at most 30 s: a loaded machine (the valgrind pass) may be slow to start it
-	for _ in $(seq 1 600); do grep -q "waiting up to" "$ERR" && return 0; sleep 0.05; done
-	fail "apply_waiting: vio apply waits for the lock" "not after 30 s"
+	until_err "waiting up to"
 }
 
 # vf_defers NAME VF: VF's event, run while apply_waiting's run waits, leaves the VF to it
@@ -76,7 +51,7 @@ vf_defers() {
 
 # apply_slow NAME: vio apply in the background, in the middle of vf0's slow driver_override
 apply_slow() {
-	FAULT="write /driver_override pci-stub +5" start_vio -P "$POL" apply $PF
+	FAULT="write /driver_override pci-stub +60" start_vio -P "$POL" apply $PF
 	wait_for "$(devdir 0000:01:00.1)/driver_override" pci-stub || fail "$1: the slow write began"
 }
 
@@ -92,7 +67,7 @@ lock_free() { flock -n "$TB/run/lock/$PF" true; }
 
 for sig in TERM HUP INT; do
 	setup 2 2
-	FAULT="write /driver_override pci-stub +3" start_vio -P "$POL" apply $PF
+	FAULT="write /driver_override pci-stub +60" start_vio -P "$POL" apply $PF
 	wait_for "$(devdir 0000:01:00.1)/driver_override" pci-stub || fail "SIG$sig: the slow write began"
 	kill -"$sig" "$VIO_PID"
 	RC=0
@@ -120,7 +95,7 @@ done
 
 # --- SIGTERM before the PF changed: the count is not changed, every VF's event is replayed
 setup 1 2
-FAULT="write /driver_override pci-stub +3" start_vio -P "$POL" apply $PF
+FAULT="write /driver_override pci-stub +60" start_vio -P "$POL" apply $PF
 sleep 0.3
 kill -TERM "$VIO_PID"
 RC=0
@@ -206,7 +181,7 @@ tb_cleanup
 # --- a signal while waiting for the lock: gives up at once, and the VFs that deferred to it
 # are handed back
 setup 2 2
-hold_lock 60
+hold_lock $PF
 apply_waiting
 vf_defers "SIGTERM waiting: vf0's event defers to the waiting run" 0000:01:00.1
 kill -TERM "$VIO_PID"
@@ -222,7 +197,7 @@ tb_cleanup
 # --- SIGKILL while waiting for the lock (no mark yet): the deferred event is still replayed,
 # by the next run that holds the PF
 setup 2 2
-hold_lock 60
+hold_lock $PF
 apply_waiting
 vf_defers "SIGKILL waiting: vf1's event defers to the waiting run" 0000:01:00.2
 kill_hard
@@ -235,7 +210,7 @@ tb_cleanup
 
 # --- vio recover (a unit's ExecStopPost) never waits for a PF another run holds
 setup 2 2
-hold_lock 60
+hold_lock $PF
 t0=$(date +%s)
 run_vio -P "$POL" recover $PF
 t1=$(date +%s)
@@ -248,9 +223,10 @@ tb_cleanup
 
 # --- an event that comes after the run configured its VF is not lost either
 setup 2 2
-FAULT="write 01:00.2/driver_override pci-stub +3" start_vio -P "$POL" apply $PF
+FAULT="write 01:00.2/driver_override pci-stub +60" start_vio -P "$POL" apply $PF
 wait_for "$(devdir 0000:01:00.2)/driver_override" pci-stub || fail "late event: vf1's slow write began"
 run_vio -P "$POL" vf 0000:01:00.1
+touch "$TB/gate"
 RC=0
 wait "$VIO_PID" || RC=$?
 expect_rc "late event: the run" 0

@@ -137,11 +137,9 @@ run_vio -P "$POL" check
 expect_rc "VF table without the VFs: check" 3
 # vio wait polls the same errors every 0.5 s: each is said once. A shared hold of the PF's
 # sweep lock keeps a run "in progress", so that wait polls until its timeout.
-mkdir -p "$TB/run/lock"
-flock -s "$TB/run/lock/0000:05:00.0.sweep" -c "touch $TB/held; sleep 4" &
-for _ in $(seq 1 100); do [ -e "$TB/held" ] && break; sleep 0.05; done
+hold_lock 0000:05:00.0.sweep -s
 run_vio -P "$POL" wait --timeout=2
-wait
+drop_lock
 n=$(grep -c "vf 0: lo reports 0 VFs and not this one" "$ERR")
 if [ "$n" = 1 ]; then pass "wait: each error once"; else fail "wait: each error once" "said $n times"; fi
 expect_rc "wait: at the timeout" 5

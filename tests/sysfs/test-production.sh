@@ -92,11 +92,11 @@ nvme_pf 0
 policy 50-nvme.conf <<'EOF'
 pf = { name = "01:00.0"; vfs = 2; };
 EOF
-mkdir -p "$TB/run/lock"
-flock -x "$TB/run/lock/$PF" -c "touch $TB/held; sleep 2" &
-for _ in $(seq 1 100); do [ -e "$TB/held" ] && break; sleep 0.05; done
-run_vio -P "$POL" pf $PF
-wait
+hold_lock $PF
+start_vio -P "$POL" pf $PF
+until_err "waiting up to"
+drop_lock
+end_vio
 expect_rc "lock: waits" 0
 expect_err "lock: waits" "0000:01:00.0: another vio run (pid "
 expect_err "lock: waits" "is handling this PF, waiting up to 150 s"
@@ -112,15 +112,17 @@ pf = { name = "01:00.0"; vfs = 2; };
 vf = { driver = "pci-stub"; };
 EOF
 mkdir -p "$TB/run/lock"
-flock -s "$TB/run/lock/$PF.sweep" flock -x "$TB/run/lock/$PF" -c "touch $TB/held; sleep 2" &
-for _ in $(seq 1 100); do [ -e "$TB/held" ] && break; sleep 0.05; done
+flock -s "$TB/run/lock/$PF.sweep" flock -x "$TB/run/lock/$PF" -c "echo \$\$ >$TB/held.tmp; mv $TB/held.tmp $TB/held; exec sleep 300" &
+sweep=$!
+for _ in $(seq 1 200); do [ -e "$TB/held" ] && break; sleep 0.05; done
 before=$(snapshot)
 run_vio -P "$POL" -v vf 0000:01:00.1
 expect_rc "lock: sweep" 0
 expect_err "lock: sweep" "0000:01:00.0: a vio run (pid "
 expect_err "lock: sweep" "is configuring this PF and all its VFs"
 expect_unchanged "lock: sweep" "$before"
-wait
+kill "$(cat "$TB/held")"
+wait "$sweep"
 # Once the sweep is over, the same event does the work itself.
 # (umockdev binds nothing: the driver_override write is what shows the work was done.)
 run_vio -P "$POL" vf 0000:01:00.1

@@ -75,13 +75,13 @@ tb_cleanup
 setup
 mkdir -p "$TB/run/lock"
 echo 1 >"$TB/run/lock/$PF" # what an older vio wrote: a pid that is not the holder
-flock -x "$TB/run/lock/$PF" -c "touch $TB/held; sleep 2" &
-holder=$!
-for _ in $(seq 1 100); do [ -e "$TB/held" ] && break; sleep 0.05; done
-run_vio -P "$POL" pf $PF
-wait
+hold_lock $PF
+start_vio -P "$POL" pf $PF
+until_err "waiting up to"
+drop_lock
+end_vio
 expect_rc "holder" 0
-expect_err "holder" "$PF: another vio run (pid $holder) is handling this PF, waiting up to 150 s"
+expect_err "holder" "$PF: another vio run (pid $HOLDER_PID) is handling this PF, waiting up to 150 s"
 tb_cleanup
 
 # --- a relative VIO_RUNTIME_DIR names a different directory from each working directory
