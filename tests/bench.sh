@@ -64,6 +64,7 @@ nvme_bed() {
 	echo live >"$TB/sys/module/pci_stub/initstate"
 	printf 'pf = { name = "01:00.0"; vfs = %s; };\nvf = { driver = "pci-stub"; };\n' "$1" |
 		policy 50-nvme.conf
+	sleep 2 # the policy cache never takes a file changed in the last second (policycache.c)
 	# What udev put in its database for the PF: the hwdb's properties (60-vio.rules).
 	printf 'I:1\nE:ID_VENDOR_FROM_DATABASE=Red Hat, Inc.\nE:VIO_KIND=dev\nE:VIO_VF_DRIVER=nvme\n' \
 		>/run/udev/data/+pci:0000:01:00.0
@@ -81,6 +82,7 @@ more_policies() {
 		printf 'pf = { name = "%04x:%02x:00.0"; vfs = 4; };\nvf = { driver = "vfio-pci"; };\nvf0 = { mac = "02:00:00:00:%02x:%02x"; };\n' \
 			$((i / 256 + 1)) $((i % 256)) $((i / 256)) $((i % 256)) | policy "$(printf '%02d-fleet-%04d.conf' $((i % 100)) "$i")"
 	done
+	sleep 2
 }
 
 : >"$out/results"

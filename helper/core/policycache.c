@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "shared/log.h"
@@ -19,7 +20,9 @@ struct policy_cache;
 void policy_cache_close(struct policy_cache *c);
 
 /* "DIR NAME IDENTITY N_ERRORS MATCH VALUE\n"; IDENTITY hashes the file's device, inode, size,
- * mtime and ctime (a write changes ctime, and only root can set it back). */
+ * mtime and ctime (a write changes ctime, and only root can set it back). A file changed in the
+ * last second gets RACY, which never matches: the kernel stamps times from a clock that ticks
+ * each jiffy, so a second same-size write within one tick would leave the identity as it was. */
 struct cache_line {
 	unsigned dir;
 	const char *name;
@@ -39,6 +42,7 @@ struct policy_cache {
 };
 
 #define CACHE_MAGIC "vio-policy-cache 2\n"
+#define RACY	    "0000000000000000"
 
 static unsigned long long fnv1a(unsigned long long h, const void *data, size_t n)
 {
@@ -56,7 +60,12 @@ void policy_file_identity(const struct stat *st, char ret[static 17])
 				   st->st_mtim.tv_sec, st->st_mtim.tv_nsec, st->st_ctim.tv_sec,
 				   st->st_ctim.tv_nsec };
 	unsigned long long h = 0;
+	struct timespec now;
 
+	if (clock_gettime(CLOCK_REALTIME, &now) < 0 || st->st_ctim.tv_sec >= now.tv_sec - 1) {
+		memcpy(ret, RACY, sizeof(RACY));
+		return;
+	}
 	/* A word at a time, each mixed in (not cryptographic: a change of any field shows). */
 	for (size_t i = 0; i < ELEMENTSOF(v); i++) {
 		h = (h ^ v[i]) * 0x9e3779b97f4a7c15ULL;
@@ -219,7 +228,8 @@ bool policy_cache_get(struct policy_cache *c, struct policy_entry *e, const char
 	if (c->cursor >= c->n_old)
 		return false;
 	l = &c->old[c->cursor];
-	if (l->dir != e->dir || memcmp(l->identity, id, 16) || !streq(l->name, e->name))
+	if (l->dir != e->dir || memcmp(l->identity, id, 16) || !memcmp(id, RACY, 16) ||
+	    !streq(l->name, e->name))
 		return false;
 	/* The stub takes the entry's path (e->name still points into it: freed with the set). */
 	*ret = (struct policy){ .path = TAKE_PTR(e->path),
