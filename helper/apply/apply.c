@@ -21,6 +21,7 @@
 #include "apply/pfdevlink.h"
 #include "apply/run.h"
 #include "apply/vfdev.h"
+#include "apply/gpuprofile.h"
 #include "apply/vfmsix.h"
 #include "core/guard.h"
 #include "state/lock.h"
@@ -43,14 +44,21 @@ static int change_attr(const struct apply_opts *o, const struct pcidev *d, const
 struct at_no_vfs {
 	struct pf_devlink *dl;
 	struct nvme_plan *np;
+	bool recreate; /* devlink or NVMe need it */
+	struct pcidev *pf;
+	const struct apply_opts *o;
+	const struct pf_facts *facts;
+	const struct pf_plan_config *pc;
 };
 
 static int at_no_vfs(void *data)
 {
 	struct at_no_vfs *z = data;
-	int ex = pf_devlink_at_no_vfs(z->dl);
+	int ex = z->recreate ? pf_devlink_at_no_vfs(z->dl) : EXIT_OK;
 
-	return ex != EXIT_OK ? ex : nvmevirt_at_no_vfs(z->np);
+	if (ex == EXIT_OK && z->recreate)
+		ex = nvmevirt_at_no_vfs(z->np);
+	return ex != EXIT_OK ? ex : gpuprofile_vram_apply(z->pf, z->o, z->facts, z->pc);
 }
 
 /* The PF's part, for a PF whose policy was found and checked. */
@@ -198,14 +206,22 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o, struct
 		changed |= r > 0;
 	}
 	if (step == NUMVFS_WRITE) {
-		struct at_no_vfs z = { .dl = &dl, .np = np };
+		struct at_no_vfs z = { &dl, np, recreate, pf, o, facts, pc };
 		struct numvfs_hook hook = { .fn = at_no_vfs, .data = &z };
 
-		ex = numvfs_write(pf, o, pc, cur, recreate ? &hook : NULL);
+		/* xe's VF VRAM is provisioned while the PF has none (gpuprofile.h). */
+		ex = numvfs_write(pf, o, pc, cur, recreate || facts->gpu_vram ? &hook : NULL);
 		if (ex != EXIT_OK)
 			return ex;
 		changed = true;
+	} else {
+		ex = gpuprofile_vram_apply(pf, o, facts, pc);
+		if (ex != EXIT_OK)
+			return ex;
 	}
+	ex = gpuprofile_priority_apply(pf, o, facts, pc);
+	if (ex != EXIT_OK)
+		return ex;
 	ex = pf_devlink_with_vfs(pf, &dl, step == NUMVFS_WRITE ? pc->vfs : cur);
 	if (ex != EXIT_OK)
 		return ex;
@@ -312,6 +328,10 @@ static int apply_vf_index(struct pcidev *vf, unsigned index, const struct apply_
 	}
 	/* Its MSI-X vectors: the driver sizes its queues from them when it probes. */
 	ex = vfmsix_apply(vf, where, o, pc, &vc, want);
+	if (ex != EXIT_OK)
+		return ex;
+	/* An Intel Xe VF's scheduling profile, kept by its PF: before its driver probes it. */
+	ex = gpuprofile_vf_apply(facts, where, o, index, &vc);
 	if (ex != EXIT_OK)
 		return ex;
 	/* An NVMe VF's controller: resources and online, before its driver probes it. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vio explain: which policy applies to a PF, each value with its source, and the plan. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,18 @@ static void explain_vf(struct pcidev *pf, const struct pf_plan_config *pc,
 			break;
 		case VF_KEY_MSIX:
 			snprintf(val, sizeof(val), "%u", vc.msix);
+			break;
+		case VF_KEY_EXEC_QUANTUM:
+		case VF_KEY_PREEMPT_TIMEOUT:
+			snprintf(val, sizeof(val), "%u",
+				 k == VF_KEY_EXEC_QUANTUM ? vc.exec_quantum_ms
+							  : vc.preempt_timeout_us);
+			break;
+		case VF_KEY_VRAM_QUOTA:
+			snprintf(val, sizeof(val), "%" PRIu64, vc.vram_quota);
+			break;
+		case VF_KEY_SCHED_PRIORITY:
+			snprintf(val, sizeof(val), "%s", vc.sched_priority);
 			break;
 		case VF_KEY_NODE_GUID:
 		case VF_KEY_PORT_GUID: {

@@ -28,6 +28,8 @@ struct vf_row {
 	char *driver;
 	int iommu;		   /* -1: none */
 	int msix;		   /* sriov_vf_msix_count, -1: none */
+	long long gpu[3];	   /* Intel Xe profile (gpu_profile_names), -1: none */
+	char sched_priority[8];	   /* and its priority level, "" when none */
 	char netdev[16];	   /* its own interface, "" when none */
 	int mtu;		   /* -1: no interface */
 	char *managed_by;	   /* ID_NET_MANAGED_BY of its interface (udev) */
@@ -68,6 +70,36 @@ static void json_int(int v)
 		fputs("null", stdout);
 	else
 		printf("%d", v);
+}
+
+/* What list reads of an Intel Xe VF's profile under its PF's sriov_admin/vfN/profile/. */
+static const char *const gpu_profile_names[] = { "exec_quantum_ms", "preempt_timeout_us",
+						 "vram_quota" };
+
+static void gpu_profile_read(struct pcidev *pf, unsigned index, long long ret[static 3],
+			     char prio[static 8])
+{
+	_cleanup_free_ char *p = NULL;
+	char attr[64];
+
+	/* "low [normal]": the level in brackets is the VF's */
+	snprintf(attr, sizeof(attr), "sriov_admin/vf%u/profile/sched_priority", index + 1);
+	if (pcidev_read(pf, attr, &p) >= 0 && strchr(p, '[') && strchr(p, ']'))
+		snprintf(prio, 8, "%.*s", (int)strcspn(strchr(p, '[') + 1, "]"),
+			 strchr(p, '[') + 1);
+	for (unsigned k = 0; k < ELEMENTSOF(gpu_profile_names); k++) {
+		_cleanup_free_ char *v = NULL;
+		char *end;
+
+		snprintf(attr, sizeof(attr), "sriov_admin/vf%u/profile/%s", index + 1,
+			 gpu_profile_names[k]);
+		ret[k] = -1;
+		if (pcidev_read(pf, attr, &v) >= 0) {
+			long long n = strtoll(v, &end, 10);
+
+			ret[k] = end != v && !*end && n >= 0 ? n : -1;
+		}
+	}
 }
 
 static void json_bool(int v)
@@ -125,6 +157,13 @@ static void print_json(const struct pf_row *pf, bool first)
 		json_int(v->iommu);
 		fputs(", \"msix\": ", stdout);
 		json_int(v->msix);
+		for (unsigned k = 0; k < ELEMENTSOF(gpu_profile_names); k++)
+			if (v->gpu[k] < 0)
+				printf(", \"%s\": null", gpu_profile_names[k]);
+			else
+				printf(", \"%s\": %lld", gpu_profile_names[k], v->gpu[k]);
+		fputs(", \"sched_priority\": ", stdout);
+		json_str(v->sched_priority[0] ? v->sched_priority : NULL);
 		fputs(", \"mac\": ", stdout);
 		json_str(v->net ? mac_format(v->net->mac, mac) : NULL);
 		fputs(", \"vlan\": ", stdout);
@@ -345,6 +384,9 @@ static int list_one(struct pcidev *pf, void *userdata)
 		v->index = i;
 		v->iommu = -1;
 		v->msix = -1;
+		v->gpu[0] = v->gpu[1] = v->gpu[2] = -1;
+		if (facts.gpu_admin)
+			gpu_profile_read(pf, i, v->gpu, v->sched_priority);
 		v->mtu = -1;
 		if (pcidev_is_pci(pf) && pcidev_virtfn(pf, i, &vf) >= 0) {
 			snprintf(v->addr, sizeof(v->addr), "%s", pcidev_addr(vf));

@@ -82,6 +82,11 @@ int model_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret
 	/* Linux 5.13+, drivers that size each VF's MSI-X table (mlx5). */
 	f.vf_total_msix =
 	    pcidev_read_unsigned(pf, "sriov_vf_total_msix", &n) >= 0 && n <= INT_MAX ? (int)n : -1;
+	/* Intel's xe: each VF's profile under the PF, vf1 up to sriov_totalvfs, VFs or not. */
+	f.gpu_admin = pcidev_has_attr(pf, "sriov_admin/vf1/profile");
+	f.gpu_vram = f.gpu_admin && pcidev_has_attr(pf, "sriov_admin/vf1/profile/vram_quota");
+	f.gpu_vram_rw =
+	    f.gpu_vram && pcidev_attr_writable(pf, "sriov_admin/vf1/profile/vram_quota");
 	snprintf(f.unsupported, sizeof(f.unsupported), "%s", hw.unsupported);
 	if (pcidev_driver(pf, &drv) >= 0 && drv && pci_driver_is_vfio(drv))
 		snprintf(f.passed_through, sizeof(f.passed_through), "%s", drv);

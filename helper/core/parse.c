@@ -12,35 +12,6 @@
 #include "core/policy.h"
 #include "core/value.h"
 
-/* A reverse-domain ID ("org.example.Agent") or one of the names vio knows. */
-static bool managed_by_valid(const char *v)
-{
-	if (streq(v, "host") || streq(v, "none") || streq(v, "networkd") ||
-	    streq(v, "NetworkManager"))
-		return true;
-	return strlen(v) < MANAGED_BY_MAX && strchr(v, '.') && v[0] != '.' &&
-	       v[strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")] ==
-		   '\0';
-}
-
-/* What udev takes for OWNER= and GROUP= (it resolves the name itself). */
-static bool account_name_valid(const char *v)
-{
-	return v[0] && v[0] != '-' && strlen(v) < ACCOUNT_NAME_MAX &&
-	       v[strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")] ==
-		   '\0';
-}
-
-static bool mode_parse(const char *v, unsigned *ret)
-{
-	size_t n = strlen(v);
-
-	if (n < 3 || n > 4 || v[strspn(v, "01234567")] != '\0' || (n == 4 && v[0] != '0'))
-		return false;
-	*ret = (unsigned)strtoul(v, NULL, 8);
-	return true;
-}
-
 /* devlink = { name = value; ... }: names as the kernel spells them; values checked against the
  * device when applied (its type and cmode are the device's to say). */
 static void parse_devlink(struct policy *p, const struct conf_node *g)
@@ -360,7 +331,7 @@ static void parse_vf(struct policy *p, const struct conf_node *g, const char *se
 			v = value_string(p, s);
 			if (!v)
 				continue;
-			if (!managed_by_valid(v)) {
+			if (!value_managed_by_valid(v)) {
 				value_error(
 				    p, line,
 				    "managed_by = \"%s\": must be \"host\", \"none\", \"networkd\", \"NetworkManager\" or a manager's ID such as \"org.example.Agent\"",
@@ -374,7 +345,7 @@ static void parse_vf(struct policy *p, const struct conf_node *g, const char *se
 			v = value_string(p, s);
 			if (!v)
 				continue;
-			if (!account_name_valid(v)) {
+			if (!value_account_name_valid(v)) {
 				value_error(
 				    p, line,
 				    "%s = \"%s\" is not a user or group name (letters, digits, '_', '-' and '.', at most %d)",
@@ -388,7 +359,7 @@ static void parse_vf(struct policy *p, const struct conf_node *g, const char *se
 			v = value_string(p, s);
 			if (!v)
 				continue;
-			if (!mode_parse(v, &c->vfio_mode)) {
+			if (!value_mode_parse(v, &c->vfio_mode)) {
 				value_error(
 				    p, line,
 				    "vfio_mode = \"%s\": must be octal, 0000..0777 (e.g. \"0660\")",
@@ -422,6 +393,30 @@ static void parse_vf(struct policy *p, const struct conf_node *g, const char *se
 			 */
 			if (!value_uint(p, s, 1, 2048, &c->msix))
 				continue;
+			break;
+		case VF_KEY_EXEC_QUANTUM: /* the driver's u32; 0 is no limit, its default */
+			if (!value_uint(p, s, 0, UINT32_MAX, &c->exec_quantum_ms))
+				continue;
+			break;
+		case VF_KEY_PREEMPT_TIMEOUT:
+			if (!value_uint(p, s, 0, UINT32_MAX, &c->preempt_timeout_us))
+				continue;
+			break;
+		case VF_KEY_VRAM_QUOTA:
+			if (!value_bytes(p, s, &c->vram_quota))
+				continue;
+			break;
+		case VF_KEY_SCHED_PRIORITY: /* "high" is the PF's alone (the ABI) */
+			v = value_string(p, s);
+			if (!v)
+				continue;
+			if (!streq(v, "low") && !streq(v, "normal")) {
+				value_error(
+				    p, line,
+				    "sched_priority = \"%s\": must be \"low\" or \"normal\"", v);
+				continue;
+			}
+			snprintf(c->sched_priority, sizeof(c->sched_priority), "%s", v);
 			break;
 		case VF_KEY_RESOURCE:
 			v = value_string(p, s);

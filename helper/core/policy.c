@@ -49,6 +49,10 @@ const struct policy_key vf_keys[_VF_KEY_MAX] = {
 	[VF_KEY_MSIX] = { "msix", VF_FIELD(msix) },
 	[VF_KEY_NODE_GUID] = { "node_guid", VF_FIELD(node_guid) },
 	[VF_KEY_PORT_GUID] = { "port_guid", VF_FIELD(port_guid) },
+	[VF_KEY_EXEC_QUANTUM] = { "exec_quantum_ms", VF_FIELD(exec_quantum_ms) },
+	[VF_KEY_PREEMPT_TIMEOUT] = { "preempt_timeout_us", VF_FIELD(preempt_timeout_us) },
+	[VF_KEY_VRAM_QUOTA] = { "vram_quota", VF_FIELD(vram_quota) },
+	[VF_KEY_SCHED_PRIORITY] = { "sched_priority", VF_FIELD(sched_priority) },
 };
 #undef VF_FIELD
 
@@ -180,6 +184,44 @@ static int index_sections(struct pf_plan_config *c)
 	return 0;
 }
 
+/* The GPU keys of VF i, against what the PF's driver offers (gpuprofile.c writes them). vf0:
+ * VF 0's settings, which every VF's sched_priority must match. */
+static int gpu_keys_offered(const struct pf_plan_config *c, const struct pf_facts *pf, unsigned i,
+			    const struct vf_config *vc, const struct vf_config *vf0)
+{
+	enum vf_key k = VF_KEY_EXEC_QUANTUM;
+	bool prio = vc->set & VF_KEY_BIT(VF_KEY_SCHED_PRIORITY);
+
+	/* xe sets one priority for all VFs (.bulk_profile/sched_priority): one value or none. */
+	if (prio != !!(vf0->set & VF_KEY_BIT(VF_KEY_SCHED_PRIORITY)) ||
+	    (prio && !streq(vc->sched_priority, vf0->sched_priority)))
+		return log_error_errno(
+		    EINVAL,
+		    "%s:%u: %s vf %u: sched_priority \"%s\", but vf 0 has \"%s\": the driver sets one priority for all VFs",
+		    c->policy->path,
+		    prio ? vc->line[VF_KEY_SCHED_PRIORITY] : vf0->line[VF_KEY_SCHED_PRIORITY],
+		    pf->addr, i, prio ? vc->sched_priority : "(none)",
+		    vf0->set & VF_KEY_BIT(VF_KEY_SCHED_PRIORITY) ? vf0->sched_priority : "(none)");
+	if (!(vc->set & VF_GPU_KEYS))
+		return 0;
+	while (!(vc->set & VF_KEY_BIT(k)))
+		k++;
+	if (!pf->gpu_admin)
+		return log_error_errno(
+		    EINVAL,
+		    "%s:%u: %s vf %u: %s, but the PF has no sriov_admin/ (Intel's xe driver, Linux 6.19 or later)",
+		    c->policy->path, vc->line[k], pf->addr, i, vf_key_to_string(k));
+	k = VF_KEY_VRAM_QUOTA;
+	if (vc->set & VF_KEY_BIT(k) && (!pf->gpu_vram || !pf->gpu_vram_rw))
+		return log_error_errno(
+		    EINVAL, "%s:%u: %s vf %u: vram_quota, but %s", c->policy->path, vc->line[k],
+		    pf->addr, i,
+		    !pf->gpu_vram
+			? "the PF has no VRAM to share (a discrete Xe GPU, Linux 7.0 or later)"
+			: "its driver does not let VF VRAM be provisioned (vram_quota is read-only)");
+	return 0;
+}
+
 int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct pf_plan_config *ret)
 {
 	_cleanup_(pf_plan_config_done) struct pf_plan_config c = { .policy = p };
@@ -224,6 +266,7 @@ int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct 
 	/* Every VF's merged settings are checked before anything is written. */
 	unsigned long long msix = 0;
 	unsigned msix_line = 0, msix_vf = 0;
+	struct vf_config vf0 = {};
 
 	for (unsigned i = 0; i < c.vfs; i++) {
 		struct vf_config vc;
@@ -231,6 +274,8 @@ int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct 
 
 		if (r < 0)
 			return r;
+		if (i == 0)
+			vf0 = vc;
 		if (!c.vfio && vc.set & VF_KEY_BIT(VF_KEY_DRIVER) &&
 		    pci_driver_is_vfio(vc.driver)) {
 			c.vfio = true;
@@ -247,6 +292,9 @@ int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct 
 			    pf->ifname[0] ? "its interface is not IPoIB: " : "it has no interface",
 			    pf->ifname);
 		}
+		r = gpu_keys_offered(&c, pf, i, &vc, &vf0);
+		if (r < 0)
+			return r;
 		if (vc.set & VF_KEY_BIT(VF_KEY_MSIX)) {
 			msix += vc.msix;
 			if (!msix_line) {

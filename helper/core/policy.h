@@ -75,6 +75,10 @@ enum vf_key {
 	VF_KEY_MSIX,	  /* sriov_vf_msix_count: the VF's MSI-X vectors, set while it is unbound */
 	VF_KEY_NODE_GUID, /* an InfiniBand VF's node and port GUIDs, set through its PF */
 	VF_KEY_PORT_GUID,
+	VF_KEY_EXEC_QUANTUM, /* an Intel Xe VF's scheduling profile (the PF's sriov_admin/vfN/) */
+	VF_KEY_PREEMPT_TIMEOUT,
+	VF_KEY_VRAM_QUOTA,     /* its VRAM, provisioned while the PF has no VFs */
+	VF_KEY_SCHED_PRIORITY, /* xe sets it for all VFs at once: the same for every VF */
 	_VF_KEY_MAX,
 };
 
@@ -86,6 +90,10 @@ enum vf_key {
 #define VF_GUID_KEYS (VF_KEY_BIT(VF_KEY_NODE_GUID) | VF_KEY_BIT(VF_KEY_PORT_GUID))
 #define VF_NET_KEYS                                                                                \
 	(VF_PF_KEYS | VF_GUID_KEYS | VF_KEY_BIT(VF_KEY_MTU) | VF_KEY_BIT(VF_KEY_MANAGED_BY))
+/* Intel Xe's per-VF provisioning under the PF's sriov_admin/ (gpuprofile.c). */
+#define VF_GPU_KEYS                                                                                \
+	(VF_KEY_BIT(VF_KEY_EXEC_QUANTUM) | VF_KEY_BIT(VF_KEY_PREEMPT_TIMEOUT) |                    \
+	 VF_KEY_BIT(VF_KEY_VRAM_QUOTA) | VF_KEY_BIT(VF_KEY_SCHED_PRIORITY))
 #define VF_VFIO_KEYS                                                                               \
 	(VF_KEY_BIT(VF_KEY_VFIO_OWNER) | VF_KEY_BIT(VF_KEY_VFIO_GROUP) |                           \
 	 VF_KEY_BIT(VF_KEY_VFIO_MODE))
@@ -113,6 +121,9 @@ struct vf_config {
 	unsigned msix;
 	uint8_t node_guid[8], port_guid[8];
 	char resource[64];
+	unsigned exec_quantum_ms, preempt_timeout_us; /* 0: no limit (the driver's default) */
+	uint64_t vram_quota;			      /* bytes */
+	char sched_priority[8];			      /* "low" or "normal" */
 };
 
 struct vf_section {
@@ -171,6 +182,9 @@ struct pf_facts {
 	int vf_total_msix;		 /* sriov_vf_total_msix: vectors for its VFs; -1 none */
 	char passed_through[MODULE_NAME_MAX]; /* bound to vfio-pci (given to a guest): which */
 	bool infiniband;		      /* its interface is InfiniBand (IPoIB: type 32) */
+	/* Intel Xe (Linux 6.19+): sriov_admin/ with a vfN/profile/ per VF; vram_quota in it
+	 * (7.0+, discrete), and whether the driver lets it be written. */
+	bool gpu_admin, gpu_vram, gpu_vram_rw;
 };
 
 /* The policy applied to one PF, after matching and device checks. */

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A policy key's value as parse.c wants it, or an error naming file:line and the key. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "shared/log.h"
 #include "shared/util.h"
@@ -98,5 +101,75 @@ bool value_mac(struct policy *p, const struct conf_node *s, uint8_t ret[static 6
 			    v);
 		return false;
 	}
+	return true;
+}
+
+/* A reverse-domain ID ("org.example.Agent") or one of the names vio knows. */
+bool value_managed_by_valid(const char *v)
+{
+	if (streq(v, "host") || streq(v, "none") || streq(v, "networkd") ||
+	    streq(v, "NetworkManager"))
+		return true;
+	return strlen(v) < MANAGED_BY_MAX && strchr(v, '.') && v[0] != '.' &&
+	       v[strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")] ==
+		   '\0';
+}
+
+/* What udev takes for OWNER= and GROUP= (it resolves the name itself). */
+bool value_account_name_valid(const char *v)
+{
+	return v[0] && v[0] != '-' && strlen(v) < ACCOUNT_NAME_MAX &&
+	       v[strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")] ==
+		   '\0';
+}
+
+/* An octal file mode, "0660" or "660". */
+bool value_mode_parse(const char *v, unsigned *ret)
+{
+	size_t n = strlen(v);
+
+	if (n < 3 || n > 4 || v[strspn(v, "01234567")] != '\0' || (n == 4 && v[0] != '0'))
+		return false;
+	*ret = (unsigned)strtoul(v, NULL, 8);
+	return true;
+}
+
+bool value_bytes(struct policy *p, const struct conf_node *s, uint64_t *ret)
+{
+	static const char units[] = "KMGT";
+	unsigned long long v;
+	const char *str, *u;
+	char *end;
+
+	if (conf_type(s) == CONF_INT) {
+		if (conf_int(s) < 1) {
+			value_error(p, value_line(s), "'%s' is %lld, must be at least 1 (bytes)",
+				    conf_name(s), conf_int(s));
+			return false;
+		}
+		*ret = (uint64_t)conf_int(s);
+		return true;
+	}
+	str = value_string(p, s);
+	if (!str)
+		return false;
+	errno = 0;
+	v = str[0] >= '0' && str[0] <= '9' ? strtoull(str, &end, 10) : 0;
+	u = v && !errno ? strchr(units, *end) : NULL;
+	if (u && *end)
+		for (const char *x = units; x <= u; x++) {
+			if (v > UINT64_MAX / 1024) {
+				v = 0;
+				break;
+			}
+			v *= 1024;
+		}
+	if (!v || errno || (*end && (!u || end[1]))) {
+		value_error(p, value_line(s),
+			    "%s = \"%s\": bytes, or a number with K, M, G or T (powers of 1024)",
+			    conf_name(s), str);
+		return false;
+	}
+	*ret = v;
 	return true;
 }

@@ -22,3 +22,9 @@ bool value_bool(struct policy *p, const struct conf_node *s, bool *ret);
 /* NULL after saying so when s is not a string. */
 const char *value_string(struct policy *p, const struct conf_node *s);
 bool value_mac(struct policy *p, const struct conf_node *s, uint8_t ret[static 6]);
+/* The checks of values parse.c takes as strings. */
+bool value_managed_by_valid(const char *v);
+bool value_account_name_valid(const char *v);
+bool value_mode_parse(const char *v, unsigned *ret);
+/* An amount of memory: an integer (bytes) or a string such as "4G" (powers of 1024), > 0. */
+bool value_bytes(struct policy *p, const struct conf_node *s, uint64_t *ret);

@@ -215,6 +215,16 @@ bool pcidev_has_attr(const struct pcidev *d, const char *attr)
 	return path_of(d, attr, p) >= 0 && access(p, F_OK) == 0;
 }
 
+bool pcidev_attr_writable(const struct pcidev *d, const char *attr)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	/* The mode, not access(2): root may write any file, sysfs takes a store only where the
+	 * driver made the attribute writable. */
+	return path_of(d, attr, p) >= 0 && stat(p, &st) == 0 && (st.st_mode & 0222);
+}
+
 static int link_basename(const char *path, char **ret)
 {
 	char buf[PATH_MAX];

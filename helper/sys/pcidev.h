@@ -29,6 +29,8 @@ int pcidev_read_unsigned(const struct pcidev *d, const char *attr, unsigned *ret
 int pcidev_read_hex(const struct pcidev *d, const char *attr, unsigned *ret);
 int pcidev_write(const struct pcidev *d, const char *attr, const char *value);
 bool pcidev_has_attr(const struct pcidev *d, const char *attr);
+/* attr exists and its mode lets it be written (whoever the caller is) */
+bool pcidev_attr_writable(const struct pcidev *d, const char *attr);
 
 /* Name of the bound driver, or NULL (return 0) when unbound. */
 int pcidev_driver(const struct pcidev *d, char **ret);
