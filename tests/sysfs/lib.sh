@@ -62,7 +62,8 @@ tb_new() {
 }
 
 tb_cleanup() {
-	[ -n "${HOLDER:-}" ] && kill "$HOLDER" 2>/dev/null
+	# gone before the next bed: vio finds a vfio group open by any process's /dev/full
+	[ -n "${HOLDER:-}" ] && kill "$HOLDER" 2>/dev/null && wait "$HOLDER" 2>/dev/null
 	HOLDER=
 	[ -n "${TB:-}" ] && rm -rf "$TB"
 	TB=
