@@ -160,6 +160,44 @@ static int plan_param(struct pf_devlink *dl, const struct devlink_want *w)
 	return 0;
 }
 
+/* The inline and encap modes the policy (or, for inline, the hwdb) wants in switchdev, against
+ * what the driver reports: a driver without the operation has no such attribute in its reply
+ * (devlink only puts it when the driver can say), and is refused before anything changes. */
+static int plan_attrs(struct pf_devlink *dl, const char *drv)
+{
+	const struct policy *p = dl->pc->policy;
+	static const struct {
+		enum pf_key key;
+		const char *what;
+	} keys[] = { { PF_KEY_ESWITCH_INLINE, "inline mode" },
+		     { PF_KEY_ESWITCH_ENCAP, "encap mode" } };
+
+	if (!(p->set & (1u << PF_KEY_ESWITCH)) || p->eswitch != ESWITCH_SWITCHDEV)
+		return 0;
+	for (unsigned i = 0; i < ELEMENTSOF(keys); i++) {
+		bool inl = keys[i].key == PF_KEY_ESWITCH_INLINE;
+		int cur = inl ? dl->cur.inline_mode : dl->cur.encap;
+		int want = inl ? p->eswitch_inline : p->eswitch_encap;
+
+		if (!(p->set & (1u << keys[i].key))) {
+			/* hwdb VIO_ESWITCH_INLINE: what the driver needs, where it reports one. */
+			if (!inl || dl->facts->eswitch_inline < 0 || cur < 0)
+				continue;
+			want = dl->facts->eswitch_inline;
+		} else if (cur < 0) {
+			return log_error_errno(
+			    EOPNOTSUPP,
+			    "%s:%u: %s: %s = \"%s\", but the PF's driver (%s) has no e-switch %s (devlink reports none); nothing changed",
+			    p->path, p->line[keys[i].key], dl->where, pf_key_to_string(keys[i].key),
+			    inl ? eswitch_inline_to_string(want) : eswitch_encap_to_string(want),
+			    drv ?: "none", keys[i].what);
+		}
+		*(inl ? &dl->want_inline : &dl->want_encap) = want;
+		dl->attrs_change |= want != cur;
+	}
+	return 0;
+}
+
 int pf_devlink_plan(struct pcidev *pf, struct pf_facts *facts, const struct pf_plan_config *pc,
 		    struct plan *plan, struct pf_devlink *ret)
 {
@@ -174,7 +212,10 @@ int pf_devlink_plan(struct pcidev *pf, struct pf_facts *facts, const struct pf_p
 				    .where = facts->addr,
 				    .pc = pc,
 				    .plan = plan,
-				    .vfs_unbound = facts->eswitch_vfs_unbound };
+				    .vfs_unbound = facts->eswitch_vfs_unbound,
+				    .cur = DEVLINK_ESWITCH_NONE,
+				    .want_inline = -1,
+				    .want_encap = -1 };
 	if (!(p->set & ((1u << PF_KEY_ESWITCH) | (1u << PF_KEY_DEVLINK))))
 		return EXIT_OK;
 	snprintf(ret->dev.bus, sizeof(ret->dev.bus), "%s", pcidev_subsystem(pf));
@@ -183,14 +224,17 @@ int pf_devlink_plan(struct pcidev *pf, struct pf_facts *facts, const struct pf_p
 
 	/* Read even when the policy does not set it: some drivers fall back to legacy when their
 	 * VFs go (netdevsim), and the mode is put back as it was. */
-	r = devlink_eswitch_get(&ret->dev, &ret->cur_mode, msg, sizeof(msg));
+	r = devlink_eswitch_read(&ret->dev, &ret->cur, msg, sizeof(msg));
 	ret->has_mode = r >= 0;
+	ret->cur_mode = r >= 0 ? (enum eswitch_mode)ret->cur.mode : ESWITCH_LEGACY;
 	if (r < 0 && p->set & (1u << PF_KEY_ESWITCH))
 		return log_error("%s:%u: %s: eswitch = \"%s\", but %s", p->path,
 				 p->line[PF_KEY_ESWITCH], facts->addr,
 				 eswitch_mode_to_string(p->eswitch), why(r, msg, drv)),
 		       EXIT_DEVICE;
 	ret->mode_change = p->set & (1u << PF_KEY_ESWITCH) && ret->cur_mode != p->eswitch;
+	if (plan_attrs(ret, drv) < 0)
+		return EXIT_POLICY;
 	if (p->n_devlink) {
 		r = devlink_params(&ret->dev, &ret->params, &ret->n_params, msg, sizeof(msg));
 		if (r < 0)
@@ -252,35 +296,65 @@ static void restore_params(struct pf_devlink *dl, unsigned n)
 	}
 }
 
-/* The mode as target: the policy's (requested), or as it was before the VFs went. */
+/* The inline and encap modes that differ from now: into want, and into the plan. */
+static void want_attrs(struct pf_devlink *dl, const struct devlink_eswitch *now,
+		       struct devlink_eswitch *want, char *what, size_t n)
+{
+	size_t k = strlen(what);
+
+	if (dl->want_inline >= 0 && dl->want_inline != now->inline_mode) {
+		want->inline_mode = dl->want_inline;
+		plan_diff(dl->plan, dl->where, "eswitch_inline",
+			  eswitch_inline_to_string(now->inline_mode) ?: "?",
+			  eswitch_inline_to_string(dl->want_inline));
+		k += snprintf(what + k, k < n ? n - k : 0, "%seswitch_inline %s -> %s",
+			      k ? ", " : "", eswitch_inline_to_string(now->inline_mode) ?: "?",
+			      eswitch_inline_to_string(dl->want_inline));
+	}
+	if (dl->want_encap >= 0 && dl->want_encap != now->encap && k < n) {
+		want->encap = dl->want_encap;
+		plan_diff(dl->plan, dl->where, "eswitch_encap",
+			  eswitch_encap_to_string(now->encap) ?: "?",
+			  eswitch_encap_to_string(dl->want_encap));
+		snprintf(what + k, n - k, "%seswitch_encap %s -> %s", k ? ", " : "",
+			 eswitch_encap_to_string(now->encap) ?: "?",
+			 eswitch_encap_to_string(dl->want_encap));
+	}
+}
+
+/* The mode as target: the policy's (requested, with its inline and encap modes, in the one
+ * message the kernel applies in that order), or as it was before the VFs went. */
 static int ensure_mode(struct pf_devlink *dl, enum eswitch_mode target, bool requested)
 {
-	const char *to = eswitch_mode_to_string(target);
-	enum eswitch_mode now = dl->cur_mode;
-	char msg[256];
+	struct devlink_eswitch now = dl->cur, want = DEVLINK_ESWITCH_NONE;
+	char msg[256], what[160] = "";
 	int r;
 
-	if (dl->plan->mode != PLAN_APPLY) {
-		if (requested)
-			plan_diff(dl->plan, dl->where, "eswitch", eswitch_mode_to_string(now), to);
-		return 0;
+	if (dl->plan->mode == PLAN_APPLY) {
+		r = devlink_eswitch_read(&dl->dev, &now, msg, sizeof(msg));
+		if (r < 0)
+			return log_error("%s: cannot read its eswitch mode: %s", dl->where,
+					 why(r, msg, NULL)),
+			       r;
 	}
-	r = devlink_eswitch_get(&dl->dev, &now, msg, sizeof(msg));
+	if (now.mode != (int)target) {
+		want.mode = target;
+		if (requested)
+			plan_diff(dl->plan, dl->where, "eswitch", eswitch_mode_to_string(now.mode),
+				  eswitch_mode_to_string(target));
+		snprintf(what, sizeof(what), "eswitch %s -> %s", eswitch_mode_to_string(now.mode),
+			 eswitch_mode_to_string(target));
+	}
+	if (requested)
+		want_attrs(dl, &now, &want, what, sizeof(what));
+	if (dl->plan->mode != PLAN_APPLY || !what[0])
+		return 0;
+	r = devlink_eswitch_write(&dl->dev, &want, msg, sizeof(msg));
 	if (r < 0)
-		return log_error("%s: cannot read its eswitch mode: %s", dl->where,
+		return log_error("%s: the driver refused %s: %s", dl->where, what,
 				 why(r, msg, NULL)),
 		       r;
-	if (now == target)
-		return 0;
-	if (requested)
-		plan_diff(dl->plan, dl->where, "eswitch", eswitch_mode_to_string(now), to);
-	r = devlink_eswitch_set(&dl->dev, target, msg, sizeof(msg));
-	if (r < 0)
-		return log_error("%s: the driver refused eswitch %s -> %s: %s", dl->where,
-				 eswitch_mode_to_string(now), to, why(r, msg, NULL)),
-		       r;
-	log_info("%s: eswitch %s -> %s%s", dl->where, eswitch_mode_to_string(now), to,
-		 requested ? "" : " (as it was before its VFs went)");
+	log_info("%s: %s%s", dl->where, what, requested ? "" : " (as it was before its VFs went)");
 	return 0;
 }
 
@@ -355,6 +429,9 @@ int pf_devlink_with_vfs(struct pcidev *pf, struct pf_devlink *dl, unsigned numvf
 {
 	int r;
 
+	/* The inline and encap modes alone: the driver takes them with its VFs there. */
+	if (!dl->mode_change && dl->attrs_change)
+		return ensure_mode(dl, dl->cur_mode, true) < 0 ? EXIT_DEVICE : EXIT_OK;
 	if (!dl->mode_change || !dl->vfs_unbound)
 		return EXIT_OK;
 	if (dl->plan->mode == PLAN_DRY_RUN && numvfs > 0)

@@ -19,6 +19,9 @@ struct pf_devlink {
 	bool has_mode; /* cur_mode was read: the device has an eswitch */
 	bool mode_change;
 	enum eswitch_mode cur_mode;
+	struct devlink_eswitch cur;  /* as read: its inline and encap modes, -1 if not reported */
+	int want_inline, want_encap; /* the policy's (or the hwdb's) in switchdev, -1: none */
+	bool attrs_change;	     /* either differs: set with the mode, or on its own */
 	bool vfs_unbound; /* hwdb VIO_ESWITCH_ORDER=vfs-unbound: the mode is set with VFs */
 
 	struct devlink_param *params; /* all the device has */

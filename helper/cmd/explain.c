@@ -295,6 +295,19 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 		    facts.eswitch_vfs_unbound
 			? "set after its VFs are made and unbound (hwdb VIO_ESWITCH_ORDER=vfs-unbound)"
 			: "set while the PF has no VFs (built-in order; hwdb VIO_ESWITCH_ORDER)");
+		if (p->set & (1u << PF_KEY_ESWITCH_INLINE) ||
+		    (p->eswitch == ESWITCH_SWITCHDEV && facts.eswitch_inline >= 0)) {
+			printf("  %-12s %-18s ", "eswitch_inline",
+			       eswitch_inline_to_string(p->set & (1u << PF_KEY_ESWITCH_INLINE)
+							    ? p->eswitch_inline
+							    : facts.eswitch_inline));
+			source_pf(p, PF_KEY_ESWITCH_INLINE, "hwdb VIO_ESWITCH_INLINE");
+		}
+		if (p->set & (1u << PF_KEY_ESWITCH_ENCAP)) {
+			printf("  %-12s %-18s ", "eswitch_encap",
+			       eswitch_encap_to_string(p->eswitch_encap));
+			source_pf(p, PF_KEY_ESWITCH_ENCAP, "");
+		}
 	}
 	for (unsigned i = 0; i < p->n_devlink; i++) {
 		const struct devlink_want *w = &p->devlink[i];

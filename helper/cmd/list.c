@@ -50,8 +50,9 @@ struct pf_row {
 	unsigned numvfs, totalvfs;
 	int autoprobe; /* -1: no such attribute */
 	const char *policy;
-	const char *eswitch;	      /* NULL: no devlink eswitch */
-	struct devlink_param *params; /* those the policy names */
+	const char *eswitch;			    /* NULL: no devlink eswitch */
+	const char *eswitch_inline, *eswitch_encap; /* NULL: the driver reports none */
+	struct devlink_param *params;		    /* those the policy names */
 	unsigned n_params;
 	struct vf_row *vfs;
 	unsigned n_vfs;
@@ -130,6 +131,10 @@ static void print_json(const struct pf_row *pf, bool first)
 	json_str(pf->policy);
 	fputs(", \"eswitch\": ", stdout);
 	json_str(pf->eswitch);
+	fputs(", \"eswitch_inline\": ", stdout);
+	json_str(pf->eswitch_inline);
+	fputs(", \"eswitch_encap\": ", stdout);
+	json_str(pf->eswitch_encap);
 	fputs(", \"devlink\": {", stdout);
 	for (unsigned i = 0; i < pf->n_params; i++) {
 		const struct devlink_param *p = &pf->params[i];
@@ -289,14 +294,17 @@ static void pf_devlink(struct pcidev *pf, const struct policy *p, struct pf_row 
 {
 	struct devlink_dev dev = {};
 	struct devlink_param *all = NULL;
-	enum eswitch_mode mode;
+	struct devlink_eswitch e;
 	unsigned n = 0;
 	char msg[256];
 
 	snprintf(dev.bus, sizeof(dev.bus), "%s", pcidev_subsystem(pf));
 	snprintf(dev.name, sizeof(dev.name), "%s", pcidev_addr(pf));
-	if (devlink_eswitch_get(&dev, &mode, msg, sizeof(msg)) >= 0)
-		row->eswitch = eswitch_mode_to_string(mode);
+	if (devlink_eswitch_read(&dev, &e, msg, sizeof(msg)) >= 0) {
+		row->eswitch = eswitch_mode_to_string(e.mode);
+		row->eswitch_inline = eswitch_inline_to_string(e.inline_mode);
+		row->eswitch_encap = eswitch_encap_to_string(e.encap);
+	}
 	if (!p || !p->n_devlink || devlink_params(&dev, &all, &n, msg, sizeof(msg)) < 0)
 		return;
 	row->params = calloc(p->n_devlink, sizeof(*row->params));

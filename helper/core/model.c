@@ -94,6 +94,10 @@ int model_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret
 	f.eswitch_vfs_unbound = streq(hw.eswitch_order, "vfs-unbound");
 	f.nvme_virt = hw.nvme_virt;
 	f.nvme_release = hw.nvme_release;
+	f.eswitch_inline =
+	    hw.eswitch_inline[0] ? eswitch_inline_from_string(hw.eswitch_inline) : -1;
+	if (f.eswitch_inline < 0)
+		f.eswitch_inline = -1;
 	if (module_name_valid(hw.vf_driver))
 		snprintf(f.vf_driver, sizeof(f.vf_driver), "%s", hw.vf_driver);
 	*ret = f;

@@ -182,17 +182,20 @@ static void parse_pf(struct policy *p, const struct conf_node *g)
 				continue;
 			p->mtu = u;
 		} else if (streq(k, "eswitch")) {
+			int m;
+
 			key = PF_KEY_ESWITCH;
-			v = value_string(p, s);
-			if (!v)
+			if (!value_choice(p, s, eswitch_mode_to_string, &m))
 				continue;
-			p->eswitch = eswitch_mode_from_string(v);
-			if (p->eswitch < 0) {
-				value_error(p, line,
-					    "eswitch = \"%s\": must be \"legacy\" or \"switchdev\"",
-					    v);
+			p->eswitch = m;
+		} else if (streq(k, "eswitch_inline")) {
+			key = PF_KEY_ESWITCH_INLINE;
+			if (!value_choice(p, s, eswitch_inline_to_string, &p->eswitch_inline))
 				continue;
-			}
+		} else if (streq(k, "eswitch_encap")) {
+			key = PF_KEY_ESWITCH_ENCAP;
+			if (!value_choice(p, s, eswitch_encap_to_string, &p->eswitch_encap))
+				continue;
 		} else if (streq(k, "devlink")) {
 			key = PF_KEY_DEVLINK;
 			if (!value_type(p, s, CONF_GROUP, "a group { name = value; }"))

@@ -74,6 +74,8 @@ const struct policy_key pf_keys[_PF_KEY_MAX] = {
 	[PF_KEY_ESWITCH] = { "eswitch", PF_FIELD(eswitch) },
 	[PF_KEY_DEVLINK] = { "devlink", PF_FIELD(devlink) },
 	[PF_KEY_NVME_RELEASE] = { "nvme_release", PF_FIELD(nvme_release) },
+	[PF_KEY_ESWITCH_INLINE] = { "eswitch_inline", PF_FIELD(eswitch_inline) },
+	[PF_KEY_ESWITCH_ENCAP] = { "eswitch_encap", PF_FIELD(eswitch_encap) },
 };
 #undef PF_FIELD
 
@@ -95,7 +97,7 @@ enum pf_kind pf_kind_from_string(const char *s)
 	return lookup(kind_names, _PF_KIND_MAX, s);
 }
 
-const char *eswitch_mode_to_string(enum eswitch_mode m)
+const char *eswitch_mode_to_string(int m)
 {
 	return m >= 0 && m < _ESWITCH_MAX ? eswitch_names[m] : NULL;
 }
@@ -245,6 +247,15 @@ int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct 
 		if (p->sections[i].last >= c.vfs && p->vfs_max) {
 			log_error("%s:%u: %s: '%s' is past the PF's %u VFs", p->path,
 				  p->sections[i].line, pf->addr, p->sections[i].name, c.vfs);
+			errors++;
+		}
+	/* The inline and encap modes are the switchdev e-switch's (mlx5 takes them there). */
+	for (enum pf_key k = PF_KEY_ESWITCH_INLINE; k <= PF_KEY_ESWITCH_ENCAP; k++)
+		if (p->set & (1u << k) &&
+		    !(p->set & (1u << PF_KEY_ESWITCH) && p->eswitch == ESWITCH_SWITCHDEV)) {
+			log_error(
+			    "%s:%u: %s: %s applies in switchdev mode: set eswitch = \"switchdev\"",
+			    p->path, p->line[k], pf->addr, pf_key_to_string(k));
 			errors++;
 		}
 	/* The kind may come from hwdb or the PCI class: check net-only keys against it now. */

@@ -49,6 +49,8 @@ enum pf_key {
 	PF_KEY_ESWITCH,
 	PF_KEY_DEVLINK,
 	PF_KEY_NVME_RELEASE,
+	PF_KEY_ESWITCH_INLINE, /* the e-switch's inline and encap modes, set with its mode */
+	PF_KEY_ESWITCH_ENCAP,
 	_PF_KEY_MAX,
 };
 
@@ -153,6 +155,7 @@ struct policy {
 	bool link_up; /* link = "up" (true) or "keep" */
 	unsigned mtu;
 	enum eswitch_mode eswitch;
+	int eswitch_inline, eswitch_encap; /* enum eswitch_inline, eswitch_encap */
 	bool nvme_release; /* release the primary controller's flexible resources first */
 	struct devlink_want *devlink; /* the devlink = { } group, in file order */
 	unsigned n_devlink;
@@ -177,6 +180,7 @@ struct pf_facts {
 	bool link_up_default;		 /* hwdb VIO_PF_LINK=up: VFs need the PF up (igb, ixgbe) */
 	char vf_driver[MODULE_NAME_MAX]; /* hwdb VIO_VF_DRIVER: the VFs' native driver, or "" */
 	bool eswitch_vfs_unbound;	 /* hwdb VIO_ESWITCH_ORDER=vfs-unbound (mlx5) */
+	int eswitch_inline;		 /* hwdb VIO_ESWITCH_INLINE: in switchdev; -1 none */
 	bool nvme_virt;			 /* hwdb VIO_NVME_VIRT=1: vio brings up secondaries */
 	bool nvme_release;		 /* hwdb VIO_NVME_RELEASE=1: release the primary's first */
 	int vf_total_msix;		 /* sriov_vf_total_msix: vectors for its VFs; -1 none */
@@ -217,7 +221,7 @@ struct policy_set {
 
 const char *pf_kind_to_string(enum pf_kind k);
 enum pf_kind pf_kind_from_string(const char *s);
-const char *eswitch_mode_to_string(enum eswitch_mode m);
+const char *eswitch_mode_to_string(int m); /* enum eswitch_mode; NULL past the last */
 enum eswitch_mode eswitch_mode_from_string(const char *s);
 const char *vf_link_state_to_string(enum vf_link_state s);
 enum vf_link_state vf_link_state_from_string(const char *s);

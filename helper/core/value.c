@@ -173,3 +173,29 @@ bool value_bytes(struct policy *p, const struct conf_node *s, uint64_t *ret)
 	*ret = v;
 	return true;
 }
+
+bool value_choice(struct policy *p, const struct conf_node *s, const char *(*name_of)(int),
+		  int *ret)
+{
+	const char *v = value_string(p, s);
+	char names[256] = "";
+	size_t n = 0;
+	int i;
+
+	if (!v)
+		return false;
+	for (i = 0; name_of(i); i++)
+		if (streq(v, name_of(i))) {
+			*ret = i;
+			return true;
+		}
+	/* "a", "b" or "c" */
+	for (int j = 0; j < i && n < sizeof(names); j++)
+		n += snprintf(names + n, sizeof(names) - n, "%s\"%s\"",
+			      !j	   ? ""
+			      : j == i - 1 ? " or "
+					   : ", ",
+			      name_of(j));
+	value_error(p, value_line(s), "%s = \"%s\": must be %s", conf_name(s), v, names);
+	return false;
+}

@@ -22,6 +22,9 @@ bool value_bool(struct policy *p, const struct conf_node *s, bool *ret);
 /* NULL after saying so when s is not a string. */
 const char *value_string(struct policy *p, const struct conf_node *s);
 bool value_mac(struct policy *p, const struct conf_node *s, uint8_t ret[static 6]);
+/* One of the names name_of(0), name_of(1), ... (until NULL): its number in *ret. */
+bool value_choice(struct policy *p, const struct conf_node *s, const char *(*name_of)(int),
+		  int *ret);
 /* The checks of values parse.c takes as strings. */
 bool value_managed_by_valid(const char *v);
 bool value_account_name_valid(const char *v);

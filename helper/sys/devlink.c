@@ -79,48 +79,157 @@ static int request(struct nl_msg *m, netlink_reply_fn fn, void *data, char *msg,
 	return r;
 }
 
+/* As devlink(8) spells them, by the kernel's numbers. */
+static const char *const inline_names[_ESWITCH_INLINE_MAX] = {
+	[ESWITCH_INLINE_NONE] = "none",
+	[ESWITCH_INLINE_LINK] = "link",
+	[ESWITCH_INLINE_NETWORK] = "network",
+	[ESWITCH_INLINE_TRANSPORT] = "transport",
+};
+static const char *const encap_names[_ESWITCH_ENCAP_MAX] = {
+	[ESWITCH_ENCAP_NONE] = "none",
+	[ESWITCH_ENCAP_BASIC] = "basic",
+};
+
+const char *eswitch_inline_to_string(int m)
+{
+	return m >= 0 && m < _ESWITCH_INLINE_MAX ? inline_names[m] : NULL;
+}
+
+int eswitch_inline_from_string(const char *s)
+{
+	for (int i = 0; i < _ESWITCH_INLINE_MAX; i++)
+		if (streq(s, inline_names[i]))
+			return i;
+	return -EINVAL;
+}
+
+const char *eswitch_encap_to_string(int m)
+{
+	return m >= 0 && m < _ESWITCH_ENCAP_MAX ? encap_names[m] : NULL;
+}
+
+int eswitch_encap_from_string(const char *s)
+{
+	for (int i = 0; i < _ESWITCH_ENCAP_MAX; i++)
+		if (streq(s, encap_names[i]))
+			return i;
+	return -EINVAL;
+}
+
 static int parse_eswitch(struct nl_msg *m, void *arg)
 {
 	struct nlattr *tb[DEVLINK_ATTR_MAX + 1];
+	struct devlink_eswitch *e = arg;
 
-	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, DEVLINK_ATTR_MAX, NULL) >= 0 &&
-	    tb[DEVLINK_ATTR_ESWITCH_MODE])
-		*(int *)arg = nla_get_u16(tb[DEVLINK_ATTR_ESWITCH_MODE]);
+	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, DEVLINK_ATTR_MAX, NULL) < 0)
+		return NL_OK;
+	if (tb[DEVLINK_ATTR_ESWITCH_MODE])
+		e->mode = nla_get_u16(tb[DEVLINK_ATTR_ESWITCH_MODE]);
+	if (tb[DEVLINK_ATTR_ESWITCH_INLINE_MODE])
+		e->inline_mode = nla_get_u8(tb[DEVLINK_ATTR_ESWITCH_INLINE_MODE]);
+	if (tb[DEVLINK_ATTR_ESWITCH_ENCAP_MODE])
+		e->encap = nla_get_u8(tb[DEVLINK_ATTR_ESWITCH_ENCAP_MODE]);
 	return NL_OK;
 }
 
-int devlink_eswitch_get(const struct devlink_dev *d, enum eswitch_mode *ret, char *msg, size_t n)
+int devlink_eswitch_read(const struct devlink_dev *d, struct devlink_eswitch *ret, char *msg,
+			 size_t n)
 {
 	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
-	int mode = -1, r;
+	struct devlink_eswitch e = DEVLINK_ESWITCH_NONE;
+	int r;
 
 	r = new_msg(d, DEVLINK_CMD_ESWITCH_GET, NLM_F_ACK, &m);
 	if (r < 0)
 		return r;
-	r = request(m, parse_eswitch, &mode, msg, n);
+	r = request(m, parse_eswitch, &e, msg, n);
 	if (r < 0)
 		return r;
-	if (mode == DEVLINK_ESWITCH_MODE_LEGACY)
-		*ret = ESWITCH_LEGACY;
-	else if (mode == DEVLINK_ESWITCH_MODE_SWITCHDEV)
-		*ret = ESWITCH_SWITCHDEV;
+	if (e.mode == DEVLINK_ESWITCH_MODE_LEGACY)
+		e.mode = ESWITCH_LEGACY;
+	else if (e.mode == DEVLINK_ESWITCH_MODE_SWITCHDEV)
+		e.mode = ESWITCH_SWITCHDEV;
 	else
 		return -EBADMSG; /* switchdev_inactive and later modes: not vio's */
+	if (e.inline_mode >= _ESWITCH_INLINE_MAX)
+		e.inline_mode = -1;
+	if (e.encap >= _ESWITCH_ENCAP_MAX)
+		e.encap = -1;
+	*ret = e;
 	return 0;
 }
 
-int devlink_eswitch_set(const struct devlink_dev *d, enum eswitch_mode mode, char *msg, size_t n)
+int devlink_eswitch_get(const struct devlink_dev *d, enum eswitch_mode *ret, char *msg, size_t n)
+{
+	struct devlink_eswitch e;
+	int r = devlink_eswitch_read(d, &e, msg, n);
+
+	if (r >= 0)
+		*ret = (enum eswitch_mode)e.mode;
+	return r;
+}
+
+/* DEVLINK_CMD_ESWITCH_SET's attributes after the device's handle. */
+static int put_eswitch(struct nl_msg *m, const struct devlink_eswitch *want)
+{
+	if (want->mode >= 0 &&
+	    nla_put_u16(m, DEVLINK_ATTR_ESWITCH_MODE,
+			want->mode == ESWITCH_SWITCHDEV ? DEVLINK_ESWITCH_MODE_SWITCHDEV
+							: DEVLINK_ESWITCH_MODE_LEGACY) < 0)
+		return -ENOMEM;
+	if (want->inline_mode >= 0 &&
+	    nla_put_u8(m, DEVLINK_ATTR_ESWITCH_INLINE_MODE, (uint8_t)want->inline_mode) < 0)
+		return -ENOMEM;
+	if (want->encap >= 0 &&
+	    nla_put_u8(m, DEVLINK_ATTR_ESWITCH_ENCAP_MODE, (uint8_t)want->encap) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+int devlink_eswitch_write(const struct devlink_dev *d, const struct devlink_eswitch *want,
+			  char *msg, size_t n)
 {
 	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
 	int r = new_msg(d, DEVLINK_CMD_ESWITCH_SET, NLM_F_ACK, &m);
 
 	if (r < 0)
 		return r;
-	if (nla_put_u16(m, DEVLINK_ATTR_ESWITCH_MODE,
-			mode == ESWITCH_SWITCHDEV ? DEVLINK_ESWITCH_MODE_SWITCHDEV
-						  : DEVLINK_ESWITCH_MODE_LEGACY) < 0)
+	r = put_eswitch(m, want);
+	return r < 0 ? r : request(m, NULL, NULL, msg, n);
+}
+
+int devlink_eswitch_set(const struct devlink_dev *d, enum eswitch_mode mode, char *msg, size_t n)
+{
+	struct devlink_eswitch want = DEVLINK_ESWITCH_NONE;
+
+	want.mode = mode;
+	return devlink_eswitch_write(d, &want, msg, n);
+}
+
+int devlink_eswitch_build(int fam, const struct devlink_dev *d, const struct devlink_eswitch *want,
+			  void **ret, size_t *ret_len)
+{
+	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+	struct nlmsghdr *h;
+	int r = nldl_load();
+
+	if (r < 0)
+		return r;
+	m = nlmsg_alloc();
+	if (!m ||
+	    !genlmsg_put(m, 0, 0, fam, 0, NLM_F_ACK, DEVLINK_CMD_ESWITCH_SET,
+			 DEVLINK_GENL_VERSION) ||
+	    nla_put_string(m, DEVLINK_ATTR_BUS_NAME, d->bus) < 0 ||
+	    nla_put_string(m, DEVLINK_ATTR_DEV_NAME, d->name) < 0 || put_eswitch(m, want) < 0)
 		return -ENOMEM;
-	return request(m, NULL, NULL, msg, n);
+	h = nlmsg_hdr(m);
+	*ret = malloc(h->nlmsg_len);
+	if (!*ret)
+		return -ENOMEM;
+	memcpy(*ret, h, h->nlmsg_len);
+	*ret_len = h->nlmsg_len;
+	return 0;
 }
 
 struct param_list {

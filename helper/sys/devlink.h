@@ -13,6 +13,36 @@ enum eswitch_mode {
 	_ESWITCH_INVALID = -EINVAL,
 };
 
+/* The e-switch's inline mode (the kernel's DEVLINK_ESWITCH_INLINE_MODE_*: how much of a packet
+ * the VF's driver copies into its send descriptors) and encap mode (DEVLINK_ESWITCH_ENCAP_MODE_*:
+ * tunnel offload in the e-switch). */
+enum eswitch_inline {
+	ESWITCH_INLINE_NONE,
+	ESWITCH_INLINE_LINK,
+	ESWITCH_INLINE_NETWORK,
+	ESWITCH_INLINE_TRANSPORT,
+	_ESWITCH_INLINE_MAX,
+};
+enum eswitch_encap {
+	ESWITCH_ENCAP_NONE,
+	ESWITCH_ENCAP_BASIC,
+	_ESWITCH_ENCAP_MAX,
+};
+
+/* What DEVLINK_CMD_ESWITCH_GET reports, and what a set sends: -1 for what a driver does not
+ * report (netdevsim has the mode alone), or what is not to be sent. */
+struct devlink_eswitch {
+	int mode; /* enum eswitch_mode */
+	int inline_mode;
+	int encap;
+};
+#define DEVLINK_ESWITCH_NONE ((struct devlink_eswitch){ -1, -1, -1 })
+
+const char *eswitch_inline_to_string(int m);
+int eswitch_inline_from_string(const char *s);
+const char *eswitch_encap_to_string(int m);
+int eswitch_encap_from_string(const char *s);
+
 /* A parameter's value as a policy sets it (its devlink = { } group); checked against what
  * the device reports before it is set. */
 #define DEVLINK_NAME_MAX   64
@@ -64,6 +94,16 @@ struct devlink_param {
  * -EPROTONOSUPPORT: the kernel has no devlink at all. */
 int devlink_eswitch_get(const struct devlink_dev *d, enum eswitch_mode *ret, char *msg, size_t n);
 int devlink_eswitch_set(const struct devlink_dev *d, enum eswitch_mode mode, char *msg, size_t n);
+/* All three; a mode other than legacy and switchdev is -EBADMSG. */
+int devlink_eswitch_read(const struct devlink_dev *d, struct devlink_eswitch *ret, char *msg,
+			 size_t n);
+/* The fields of want that are not -1, in one message: the kernel sets the mode, then the inline
+ * mode, then the encap mode, stopping at the first the driver refuses. */
+int devlink_eswitch_write(const struct devlink_dev *d, const struct devlink_eswitch *want,
+			  char *msg, size_t n);
+/* That message, as sent to family (for the unit tests); the caller frees *ret. */
+int devlink_eswitch_build(int family, const struct devlink_dev *d,
+			  const struct devlink_eswitch *want, void **ret, size_t *ret_len);
 /* All parameters of the instance (freed by the caller). */
 int devlink_params(const struct devlink_dev *d, struct devlink_param **ret, unsigned *ret_n,
 		   char *msg, size_t n);

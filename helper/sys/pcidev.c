@@ -493,6 +493,8 @@ static void hwdb_prop(struct pcidev_hwdb *h, const char *key, const char *value)
 		snprintf(h->pf_link, sizeof(h->pf_link), "%s", value);
 	else if (streq(key, "VIO_ESWITCH_ORDER"))
 		snprintf(h->eswitch_order, sizeof(h->eswitch_order), "%s", value);
+	else if (streq(key, "VIO_ESWITCH_INLINE"))
+		snprintf(h->eswitch_inline, sizeof(h->eswitch_inline), "%s", value);
 	else if (streq(key, "VIO_NVME_VIRT"))
 		h->nvme_virt = streq(value, "1");
 	else if (streq(key, "VIO_NVME_RELEASE"))
@@ -504,7 +506,7 @@ int pcidev_hwdb(const struct pcidev *d, struct pcidev_hwdb *ret)
 	static const char *const keys[] = { "VIO_KIND",		 "VIO_VF_DRIVER",
 					    "VIO_UNSUPPORTED",	 "VIO_PF_LINK",
 					    "VIO_ESWITCH_ORDER", "VIO_NVME_VIRT",
-					    "VIO_NVME_RELEASE" };
+					    "VIO_NVME_RELEASE",	 "VIO_ESWITCH_INLINE" };
 	_cleanup_(udev_hwdb_unrefp) struct udev_hwdb *hwdb = NULL;
 	_cleanup_free_ char *modalias = NULL;
 	const char *devpath = getenv("DEVPATH");

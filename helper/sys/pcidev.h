@@ -52,6 +52,7 @@ struct pcidev_hwdb {
 	char unsupported[128];		 /* VIO_UNSUPPORTED */
 	char pf_link[8];		 /* VIO_PF_LINK */
 	char eswitch_order[16];		 /* VIO_ESWITCH_ORDER */
+	char eswitch_inline[16];	 /* VIO_ESWITCH_INLINE */
 	bool nvme_virt, nvme_release;	 /* VIO_NVME_VIRT, VIO_NVME_RELEASE */
 };
 /* Under udev, from the event's environment (the event's device) or udev's database (another

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # eswitch and devlink keys on a PF whose driver has no devlink (or a kernel without devlink, as
 # on the machine running the fast tier): a clear error naming the key, and nothing written.
-# Setting them for real is proven on netdevsim in the real-kernel tier (netdevsim.sh, 6d).
+# Setting them for real is proven on netdevsim in the real-kernel tier (netdevsim.sh, 6d); the
+# inline and encap modes outside switchdev are refused here.
 . "$(dirname "$0")/lib.sh"
 
 PF=0000:01:00.0
@@ -44,5 +45,19 @@ expect_err_re "devlink without devlink" \
 	"50-igb.conf:2: 0000:01:00.0: (cannot read its devlink parameters: the kernel has no devlink|devlink parameter 'max_macs': the PF has no such parameter \(it has none\))"
 expect_unchanged "devlink without devlink: nothing written" "$before"
 tb_cleanup
+
+# The inline and encap modes are the switchdev e-switch's: anywhere else a policy error.
+for mode in "" 'eswitch = "legacy"; '; do
+	setup
+	printf 'pf = { name = "01:00.0"; vfs = 4; %s\n  eswitch_inline = "transport"; eswitch_encap = "basic"; };\n' "$mode" |
+		policy 50-igb.conf
+	before=$(snapshot)
+	run_vio -P "$POL" apply $PF
+	expect_rc "inline without switchdev ($mode)" 2
+	expect_err "inline without switchdev ($mode)" "$POL/50-igb.conf:2: 0000:01:00.0: eswitch_inline applies in switchdev mode: set eswitch = \"switchdev\""
+	expect_err "encap without switchdev ($mode)" "$POL/50-igb.conf:2: 0000:01:00.0: eswitch_encap applies in switchdev mode: set eswitch = \"switchdev\""
+	expect_unchanged "inline without switchdev ($mode): nothing written" "$before"
+	tb_cleanup
+done
 
 finish

@@ -141,6 +141,31 @@ check "6d reload refused: max_macs put back, VFs restored, mode kept" "64 4 swit
 echo 0 >/sys/kernel/debug/netdevsim/netdevsim10/dont_allow_reload
 cp /tmp/good.conf /etc/vio.d/90-netdevsim.conf
 
+echo "--- 6d e-switch inline and encap modes: netdevsim has neither operation, found before anything changes"
+check "6d list --json: no inline or encap mode reported" "null null" \
+	"$(vio list --json | jq -r '.pfs[] | select(.address == "netdevsim10") | "\(.eswitch_inline) \(.eswitch_encap)"')"
+for k in 'eswitch_inline = "transport"' 'eswitch_encap = "basic"'; do
+	sed "s/eswitch = \"switchdev\";/eswitch = \"switchdev\"; $k;/" /tmp/good.conf >/etc/vio.d/90-netdevsim.conf
+	before="$(mode) $(npf) $(param max_macs)"
+	VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/d10 2>&1
+	check "6d ${k%% *}: exit 2" 2 "$?"
+	sed 's/^/  /' /tmp/d10
+	check "6d ${k%% *}: named, with the driver" 1 \
+		"$(grep -cE "90-netdevsim.conf:[0-9]+: netdevsim10: ${k%% *} = \"[a-z]+\", but the PF's driver \(netdevsim\) has no e-switch (inline|encap) mode \(devlink reports none\); nothing changed" /tmp/d10)"
+	check "6d ${k%% *}: nothing changed" "$before" "$(mode) $(npf) $(param max_macs)"
+	check "6d ${k%% *}: nothing written" 0 "$(grep -c ' -> ' /tmp/d10)"
+done
+# The hwdb's default (mlx5 ConnectX-4: transport) is for drivers that report one: none here.
+mkdir -p /etc/udev/hwdb.d
+printf 'netdevsim:netdevsim10\n VIO_ESWITCH_INLINE=transport\n' >/etc/udev/hwdb.d/61-lab.hwdb
+systemd-hwdb update
+cp /tmp/good.conf /etc/vio.d/90-netdevsim.conf
+VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/d11 2>&1
+check "6d hwdb inline default, not reported: exit 0" 0 "$?"
+check "6d hwdb inline default, not reported: nothing sent" 0 "$(grep -c ' -> ' /tmp/d11)"
+rm /etc/udev/hwdb.d/61-lab.hwdb
+systemd-hwdb update
+
 echo "--- 6d hwdb VIO_ESWITCH_ORDER=vfs-unbound (mlx5's order): the mode is changed with the VFs there"
 mkdir -p /etc/udev/hwdb.d
 printf 'netdevsim:netdevsim10\n VIO_ESWITCH_ORDER=vfs-unbound\n' >/etc/udev/hwdb.d/61-lab.hwdb

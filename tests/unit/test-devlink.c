@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The DEVLINK_CMD_ESWITCH_SET messages vio sends, byte for byte. The expected bytes are written
+ * out from the numbers in <linux/devlink.h> (DEVLINK_CMD_ESWITCH_SET 30, DEVLINK_ATTR_BUS_NAME
+ * 1, DEV_NAME 2, ESWITCH_MODE 25 (u16), ESWITCH_INLINE_MODE 26 (u8), ESWITCH_ENCAP_MODE 62
+ * (u8); DEVLINK_ESWITCH_MODE_SWITCHDEV 1, INLINE_MODE_TRANSPORT 3, ENCAP_MODE_BASIC 1), not
+ * from the enums the code uses, so a wrong attribute or width shows here.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sys/devlink.h"
+#include "test.h"
+
+struct buf {
+	uint8_t b[128];
+	size_t n;
+};
+
+static void u16(struct buf *x, uint16_t v)
+{
+	x->b[x->n++] = v & 0xff;
+	x->b[x->n++] = v >> 8;
+}
+
+static void u32(struct buf *x, uint32_t v)
+{
+	u16(x, v & 0xffff);
+	u16(x, v >> 16);
+}
+
+/* An attribute: its header, the payload, zeros up to 4 bytes. */
+static void attr(struct buf *x, uint16_t type, const void *p, size_t n)
+{
+	u16(x, 4 + n);
+	u16(x, type);
+	memcpy(x->b + x->n, p, n);
+	x->n += n;
+	while (x->n % 4)
+		x->b[x->n++] = 0;
+}
+
+/* Header for family 0x1b, the device pci/0000:03:00.0, then the eswitch attributes. */
+static void head(struct buf *x)
+{
+	u32(x, 0); /* nlmsg_len: filled in by done() */
+	u16(x, 0x1b);
+	u16(x, 0x4); /* NLM_F_ACK (NLM_F_REQUEST is added when sent) */
+	u32(x, 0);
+	u32(x, 0);
+	x->b[x->n++] = 30; /* DEVLINK_CMD_ESWITCH_SET */
+	x->b[x->n++] = 1;  /* DEVLINK_GENL_VERSION */
+	u16(x, 0);
+	attr(x, 1, "pci", 4);
+	attr(x, 2, "0000:03:00.0", 13);
+}
+
+static void done(struct buf *x)
+{
+	x->b[0] = x->n & 0xff;
+	x->b[1] = x->n >> 8;
+}
+
+static void check_msg(const char *what, const struct devlink_eswitch *want, const struct buf *w)
+{
+	const struct devlink_dev d = { "pci", "0000:03:00.0" };
+	void *got = NULL;
+	size_t len = 0;
+	int r = devlink_eswitch_build(0x1b, &d, want, &got, &len);
+
+	CHECK(r == 0);
+	if (r == 0 && (len != w->n || memcmp(got, w->b, len))) {
+		fprintf(stderr, "%s: message differs (got %zu bytes, want %zu)\n  got: ", what, len,
+			w->n);
+		for (size_t i = 0; i < len; i++)
+			fprintf(stderr, "%02x%s", ((uint8_t *)got)[i], i % 4 == 3 ? " " : "");
+		fprintf(stderr, "\n want: ");
+		for (size_t i = 0; i < w->n; i++)
+			fprintf(stderr, "%02x%s", w->b[i], i % 4 == 3 ? " " : "");
+		fprintf(stderr, "\n");
+		t_failed++;
+	} else if (r == 0) {
+		t_passed++;
+	}
+	free(got);
+}
+
+int main(void)
+{
+	struct devlink_eswitch e = DEVLINK_ESWITCH_NONE;
+	struct buf w = {};
+	uint16_t mode = 1;
+	uint8_t v;
+
+	/* The mode alone (what vio sent before the inline and encap modes). */
+	e.mode = ESWITCH_SWITCHDEV;
+	head(&w);
+	attr(&w, 25, &mode, 2);
+	done(&w);
+	check_msg("mode", &e, &w);
+
+	/* switchdev with inline transport and encap basic: one message, in the kernel's order. */
+	e.inline_mode = ESWITCH_INLINE_TRANSPORT;
+	e.encap = ESWITCH_ENCAP_BASIC;
+	w = (struct buf){};
+	head(&w);
+	attr(&w, 25, &mode, 2);
+	v = 3;
+	attr(&w, 26, &v, 1);
+	v = 1;
+	attr(&w, 62, &v, 1);
+	done(&w);
+	check_msg("mode, inline, encap", &e, &w);
+
+	/* The inline mode alone (the mode as it is). */
+	e = DEVLINK_ESWITCH_NONE;
+	e.inline_mode = ESWITCH_INLINE_LINK;
+	w = (struct buf){};
+	head(&w);
+	v = 1;
+	attr(&w, 26, &v, 1);
+	done(&w);
+	check_msg("inline", &e, &w);
+
+	/* The names, as devlink(8) spells them. */
+	CHECK_STREQ(eswitch_inline_to_string(ESWITCH_INLINE_NETWORK), "network");
+	CHECK(eswitch_inline_from_string("transport") == ESWITCH_INLINE_TRANSPORT);
+	CHECK(eswitch_inline_from_string("l4") < 0);
+	CHECK(eswitch_inline_to_string(_ESWITCH_INLINE_MAX) == NULL);
+	CHECK_STREQ(eswitch_encap_to_string(ESWITCH_ENCAP_BASIC), "basic");
+	CHECK(eswitch_encap_from_string("enable") < 0);
+
+	printf("%u passed, %u failed\n", t_passed, t_failed);
+	return t_failed ? 1 : 0;
+}
