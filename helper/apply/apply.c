@@ -82,7 +82,7 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o, struct
 	_cleanup_(pf_devlink_done) struct pf_devlink dl = {};
 	enum numvfs_step step;
 	unsigned cur, autoprobe, line = 0;
-	bool changed = false, recreate;
+	bool changed = false, recreate, tc_changed;
 	int r, ex;
 
 	if (facts->unsupported[0]) {
@@ -226,6 +226,10 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o, struct
 	if (ex != EXIT_OK)
 		return ex;
 	changed |= dl.mode_change || dl.n_set;
+	ex = pf_devlink_tc(&dl, &tc_changed);
+	if (ex != EXIT_OK)
+		return ex;
+	changed |= tc_changed;
 	if (facts->ifname[0] && pc->promisc_set) {
 		r = netvf_set_flag(facts->ifname, IFF_PROMISC, pc->promisc, o->plan);
 		if (r < 0)

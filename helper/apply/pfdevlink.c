@@ -19,6 +19,7 @@
 #include "apply/numvfs.h"
 #include "apply/pfdevlink.h"
 #include "core/guard.h"
+#include "sys/ethtool.h"
 
 void pf_devlink_done(struct pf_devlink *dl)
 {
@@ -160,6 +161,79 @@ static int plan_param(struct pf_devlink *dl, const struct devlink_want *w)
 	return 0;
 }
 
+#define TC "hw-tc-offload"
+
+/* hw-tc-offload as the policy wants it (hw_tc_offload, else following its eswitch mode),
+ * against what the PF's interface offers: asked for and not offered is refused before anything
+ * changes; following the mode, it is left alone where the driver cannot change it. */
+static int plan_tc(struct pf_devlink *dl)
+{
+	const struct policy *p = dl->pc->policy;
+	bool asked = p->set & (1u << PF_KEY_HW_TC_OFFLOAD), want, on = false, changeable = false;
+	const char *ifname = dl->facts->ifname;
+	char msg[256] = "", why_not[320];
+	int r = -ENODEV;
+
+	if (!asked && !(p->set & (1u << PF_KEY_ESWITCH)))
+		return 0;
+	want = asked ? p->hw_tc_offload : p->eswitch == ESWITCH_SWITCHDEV;
+	if (ifname[0])
+		r = ethtool_feature_get(ifname, TC, &on, &changeable, msg, sizeof(msg));
+	if (r >= 0 && (changeable || on == want)) {
+		dl->want_tc = want;
+		return 0;
+	}
+	if (!ifname[0])
+		snprintf(why_not, sizeof(why_not), "the PF has no interface");
+	else if (r == -ENOENT)
+		snprintf(why_not, sizeof(why_not), "its interface %s has none", ifname);
+	else if (r == -ENODEV)
+		snprintf(why_not, sizeof(why_not), "its interface %s is not there", ifname);
+	else if (r == -EPROTONOSUPPORT)
+		snprintf(why_not, sizeof(why_not),
+			 "this kernel has no ethtool netlink (Linux 5.6+)");
+	else if (r < 0)
+		snprintf(why_not, sizeof(why_not), "cannot read %s's features: %s", ifname,
+			 msg[0] ? msg : strerror(-r));
+	else
+		snprintf(why_not, sizeof(why_not), "the driver of %s keeps it %s", ifname,
+			 on ? "on" : "off");
+	if (!asked) {
+		log_debug("%s: %s left as it is: %s", dl->where, TC, why_not);
+		return 0;
+	}
+	return log_error_errno(EOPNOTSUPP, "%s:%u: %s: hw_tc_offload = %s, but %s; nothing changed",
+			       p->path, p->line[PF_KEY_HW_TC_OFFLOAD], dl->where,
+			       want ? "true" : "false", why_not);
+}
+
+int pf_devlink_tc(struct pf_devlink *dl, bool *ret_changed)
+{
+	const char *ifname = dl->facts->ifname, *to = dl->want_tc ? "on" : "off";
+	bool on = false, changeable;
+	char msg[256] = "";
+	int r;
+
+	*ret_changed = false;
+	if (dl->want_tc < 0 || !ifname[0])
+		return EXIT_OK;
+	r = ethtool_feature_get(ifname, TC, &on, &changeable, msg, sizeof(msg));
+	if (r < 0 && dl->plan->mode == PLAN_APPLY)
+		return log_error("%s: cannot read %s of %s: %s", dl->where, TC, ifname,
+				 msg[0] ? msg : strerror(-r)),
+		       EXIT_DEVICE;
+	if (on == (bool)dl->want_tc || !plan_diff(dl->plan, dl->where, TC, on ? "on" : "off", to))
+		return EXIT_OK;
+	r = ethtool_feature_set(ifname, TC, dl->want_tc, msg, sizeof(msg));
+	if (r < 0)
+		return log_error("%s: the driver refused %s %s -> %s on %s: %s", dl->where, TC,
+				 on ? "on" : "off", to, ifname, msg[0] ? msg : strerror(-r)),
+		       EXIT_DEVICE;
+	log_info("%s: %s %s -> %s (%s)", dl->where, TC, on ? "on" : "off", to, ifname);
+	*ret_changed = true;
+	return EXIT_OK;
+}
+
 /* The inline and encap modes the policy (or, for inline, the hwdb) wants in switchdev, against
  * what the driver reports: a driver without the operation has no such attribute in its reply
  * (devlink only puts it when the driver can say), and is refused before anything changes. */
@@ -215,7 +289,10 @@ int pf_devlink_plan(struct pcidev *pf, struct pf_facts *facts, const struct pf_p
 				    .vfs_unbound = facts->eswitch_vfs_unbound,
 				    .cur = DEVLINK_ESWITCH_NONE,
 				    .want_inline = -1,
-				    .want_encap = -1 };
+				    .want_encap = -1,
+				    .want_tc = -1 };
+	if (plan_tc(ret) < 0)
+		return EXIT_POLICY;
 	if (!(p->set & ((1u << PF_KEY_ESWITCH) | (1u << PF_KEY_DEVLINK))))
 		return EXIT_OK;
 	snprintf(ret->dev.bus, sizeof(ret->dev.bus), "%s", pcidev_subsystem(pf));

@@ -22,6 +22,7 @@ struct pf_devlink {
 	struct devlink_eswitch cur;  /* as read: its inline and encap modes, -1 if not reported */
 	int want_inline, want_encap; /* the policy's (or the hwdb's) in switchdev, -1: none */
 	bool attrs_change;	     /* either differs: set with the mode, or on its own */
+	int want_tc;		     /* hw-tc-offload on the PF's interface: 1, 0, -1 as it is */
 	bool vfs_unbound; /* hwdb VIO_ESWITCH_ORDER=vfs-unbound: the mode is set with VFs */
 
 	struct devlink_param *params; /* all the device has */
@@ -50,3 +51,7 @@ int pf_devlink_at_no_vfs(void *dl);
 /* hwdb VIO_ESWITCH_ORDER=vfs-unbound (mlx5): after the VFs exist, unbound from their driver
  * (vio binds them after), the mode. An EXIT_* code. */
 int pf_devlink_with_vfs(struct pcidev *pf, struct pf_devlink *dl, unsigned numvfs);
+/* Last, the PF's interface's hw-tc-offload (the policy's hw_tc_offload, else on in switchdev
+ * and off in legacy when the policy sets the mode), on the interface the PF has then (a
+ * reload makes it anew). *ret_changed when it was changed. An EXIT_* code. */
+int pf_devlink_tc(struct pf_devlink *dl, bool *ret_changed);

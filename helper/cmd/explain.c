@@ -309,6 +309,14 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 			source_pf(p, PF_KEY_ESWITCH_ENCAP, "");
 		}
 	}
+	if (p->set & ((1u << PF_KEY_ESWITCH) | (1u << PF_KEY_HW_TC_OFFLOAD))) {
+		bool on = p->set & (1u << PF_KEY_HW_TC_OFFLOAD) ? p->hw_tc_offload
+								: p->eswitch == ESWITCH_SWITCHDEV;
+
+		printf("  %-12s %-18s ", "hw_tc_offload", on ? "on" : "off");
+		source_pf(p, PF_KEY_HW_TC_OFFLOAD,
+			  "following the eswitch mode (where the driver can change it)");
+	}
 	for (unsigned i = 0; i < p->n_devlink; i++) {
 		const struct devlink_want *w = &p->devlink[i];
 		char v[DEVLINK_NAME_MAX + 2], name[DEVLINK_NAME_MAX + 8];

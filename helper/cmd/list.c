@@ -15,6 +15,7 @@
 #include "core/policyset.h"
 #include "state/lock.h"
 #include "sys/devlink.h"
+#include "sys/ethtool.h"
 #include "sys/netdev.h"
 #include "sys/netlink.h"
 #include "sys/netns.h"
@@ -52,6 +53,7 @@ struct pf_row {
 	const char *policy;
 	const char *eswitch;			    /* NULL: no devlink eswitch */
 	const char *eswitch_inline, *eswitch_encap; /* NULL: the driver reports none */
+	int hw_tc_offload;			    /* its interface's; -1: none */
 	struct devlink_param *params;		    /* those the policy names */
 	unsigned n_params;
 	struct vf_row *vfs;
@@ -135,6 +137,8 @@ static void print_json(const struct pf_row *pf, bool first)
 	json_str(pf->eswitch_inline);
 	fputs(", \"eswitch_encap\": ", stdout);
 	json_str(pf->eswitch_encap);
+	fputs(", \"hw_tc_offload\": ", stdout);
+	json_bool(pf->hw_tc_offload);
 	fputs(", \"devlink\": {", stdout);
 	for (unsigned i = 0; i < pf->n_params; i++) {
 		const struct devlink_param *p = &pf->params[i];
@@ -321,7 +325,9 @@ static int list_one(struct pcidev *pf, void *userdata)
 	const struct link_state *ls = NULL;
 	struct pf_facts facts;
 	const struct policy *p = NULL;
-	struct pf_row row = { .addr = pcidev_addr(pf), .iommu = -1, .autoprobe = -1 };
+	struct pf_row row = {
+		.addr = pcidev_addr(pf), .iommu = -1, .autoprobe = -1, .hw_tc_offload = -1
+	};
 	_cleanup_(pf_lock_release) struct pf_lock lock = PF_LOCK_INIT;
 	unsigned g, a, n_vf_rows;
 	char nvme_dev[32];
@@ -349,8 +355,17 @@ static int list_one(struct pcidev *pf, void *userdata)
 	row.totalvfs = facts.totalvfs == VF_INDEX_MAX ? row.numvfs : facts.totalvfs;
 	if (pcidev_read_unsigned(pf, "sriov_drivers_autoprobe", &a) >= 0)
 		row.autoprobe = a;
-	if (ctx->json)
+	if (ctx->json) {
+		bool on, changeable;
+		char msg[256];
+
 		pf_devlink(pf, p, &row);
+		row.hw_tc_offload =
+		    row.netdev && ethtool_feature_get(row.netdev, "hw-tc-offload", &on, &changeable,
+						      msg, sizeof(msg)) >= 0
+			? on
+			: -1;
+	}
 	/* VF network settings: one RTM_GETLINK for the PF, where the PF has a netdev here. What
 	 * cannot be read is shown as unknown, said on stderr, and makes the exit status 3. */
 	if (row.netdev && row.numvfs) {

@@ -30,6 +30,7 @@
 #include "core/policyset.h"
 #include "state/lock.h"
 #include "sys/devlink.h"
+#include "sys/ethtool.h"
 #include "sys/mac.h"
 #include "sys/netlink.h"
 #include "sys/pcidev.h"
@@ -535,6 +536,7 @@ static int run(const struct cmd *c, int argc, char *argv[])
 	netvf_forget();
 	netlink_close();
 	devlink_close();
+	ethtool_close();
 	policyset_done(&set);
 	return ex;
 }

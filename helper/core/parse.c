@@ -143,17 +143,12 @@ static void parse_pf(struct policy *p, const struct conf_node *g)
 		}
 
 		if (streq(k, "kind")) {
+			int m;
+
 			key = PF_KEY_KIND;
-			v = value_string(p, s);
-			if (!v)
+			if (!value_choice(p, s, pf_kind_to_string, &m))
 				continue;
-			p->kind = pf_kind_from_string(v);
-			if (p->kind < 0) {
-				value_error(p, line,
-					    "kind = \"%s\": must be \"net\", \"gpu\" or \"dev\"",
-					    v);
-				continue;
-			}
+			p->kind = m;
 		} else if (streq(k, "vfs")) {
 			key = PF_KEY_VFS;
 			if (conf_type(s) == CONF_STRING) {
@@ -188,6 +183,10 @@ static void parse_pf(struct policy *p, const struct conf_node *g)
 			if (!value_choice(p, s, eswitch_mode_to_string, &m))
 				continue;
 			p->eswitch = m;
+		} else if (streq(k, "hw_tc_offload")) {
+			key = PF_KEY_HW_TC_OFFLOAD;
+			if (!value_bool(p, s, &p->hw_tc_offload))
+				continue;
 		} else if (streq(k, "eswitch_inline")) {
 			key = PF_KEY_ESWITCH_INLINE;
 			if (!value_choice(p, s, eswitch_inline_to_string, &p->eswitch_inline))

@@ -76,6 +76,7 @@ const struct policy_key pf_keys[_PF_KEY_MAX] = {
 	[PF_KEY_NVME_RELEASE] = { "nvme_release", PF_FIELD(nvme_release) },
 	[PF_KEY_ESWITCH_INLINE] = { "eswitch_inline", PF_FIELD(eswitch_inline) },
 	[PF_KEY_ESWITCH_ENCAP] = { "eswitch_encap", PF_FIELD(eswitch_encap) },
+	[PF_KEY_HW_TC_OFFLOAD] = { "hw_tc_offload", PF_FIELD(hw_tc_offload) },
 };
 #undef PF_FIELD
 
@@ -87,7 +88,7 @@ static int lookup(const char *const *table, int n, const char *s)
 	return -EINVAL;
 }
 
-const char *pf_kind_to_string(enum pf_kind k)
+const char *pf_kind_to_string(int k)
 {
 	return k >= 0 && k < _PF_KIND_MAX ? kind_names[k] : NULL;
 }
@@ -95,6 +96,44 @@ const char *pf_kind_to_string(enum pf_kind k)
 enum pf_kind pf_kind_from_string(const char *s)
 {
 	return lookup(kind_names, _PF_KIND_MAX, s);
+}
+
+/* As devlink(8) spells them, by the kernel's numbers. */
+static const char *const inline_names[_ESWITCH_INLINE_MAX] = {
+	[ESWITCH_INLINE_NONE] = "none",
+	[ESWITCH_INLINE_LINK] = "link",
+	[ESWITCH_INLINE_NETWORK] = "network",
+	[ESWITCH_INLINE_TRANSPORT] = "transport",
+};
+static const char *const encap_names[_ESWITCH_ENCAP_MAX] = {
+	[ESWITCH_ENCAP_NONE] = "none",
+	[ESWITCH_ENCAP_BASIC] = "basic",
+};
+
+const char *eswitch_inline_to_string(int m)
+{
+	return m >= 0 && m < _ESWITCH_INLINE_MAX ? inline_names[m] : NULL;
+}
+
+int eswitch_inline_from_string(const char *s)
+{
+	for (int i = 0; i < _ESWITCH_INLINE_MAX; i++)
+		if (streq(s, inline_names[i]))
+			return i;
+	return -EINVAL;
+}
+
+const char *eswitch_encap_to_string(int m)
+{
+	return m >= 0 && m < _ESWITCH_ENCAP_MAX ? encap_names[m] : NULL;
+}
+
+int eswitch_encap_from_string(const char *s)
+{
+	for (int i = 0; i < _ESWITCH_ENCAP_MAX; i++)
+		if (streq(s, encap_names[i]))
+			return i;
+	return -EINVAL;
 }
 
 const char *eswitch_mode_to_string(int m)
@@ -140,8 +179,8 @@ const char *pf_key_to_string(enum pf_key k)
 
 const char *policy_first_net_key(const struct policy *p, unsigned *ret_line)
 {
-	for (enum pf_key k = PF_KEY_PROMISC; k <= PF_KEY_ESWITCH; k++)
-		if (p->set & (1u << k)) {
+	for (enum pf_key k = PF_KEY_PROMISC; k < _PF_KEY_MAX; k++)
+		if (p->set & (1u << k) && k != PF_KEY_DEVLINK && k != PF_KEY_NVME_RELEASE) {
 			*ret_line = p->line[k];
 			return pf_key_to_string(k);
 		}

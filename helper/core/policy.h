@@ -51,6 +51,7 @@ enum pf_key {
 	PF_KEY_NVME_RELEASE,
 	PF_KEY_ESWITCH_INLINE, /* the e-switch's inline and encap modes, set with its mode */
 	PF_KEY_ESWITCH_ENCAP,
+	PF_KEY_HW_TC_OFFLOAD, /* the PF interface's hw-tc-offload feature (ethtool -K) */
 	_PF_KEY_MAX,
 };
 
@@ -156,6 +157,7 @@ struct policy {
 	unsigned mtu;
 	enum eswitch_mode eswitch;
 	int eswitch_inline, eswitch_encap; /* enum eswitch_inline, eswitch_encap */
+	bool hw_tc_offload;
 	bool nvme_release; /* release the primary controller's flexible resources first */
 	struct devlink_want *devlink; /* the devlink = { } group, in file order */
 	unsigned n_devlink;
@@ -219,9 +221,14 @@ struct policy_set {
 	struct policy *stubs; /* one block for the cache's stubs (an event's set) */
 };
 
-const char *pf_kind_to_string(enum pf_kind k);
+const char *pf_kind_to_string(int k); /* enum pf_kind; NULL past the last */
 enum pf_kind pf_kind_from_string(const char *s);
 const char *eswitch_mode_to_string(int m); /* enum eswitch_mode; NULL past the last */
+/* As devlink(8) spells the e-switch's inline and encap modes (sys/devlink.h's enums). */
+const char *eswitch_inline_to_string(int m);
+int eswitch_inline_from_string(const char *s);
+const char *eswitch_encap_to_string(int m);
+int eswitch_encap_from_string(const char *s);
 enum eswitch_mode eswitch_mode_from_string(const char *s);
 const char *vf_link_state_to_string(enum vf_link_state s);
 enum vf_link_state vf_link_state_from_string(const char *s);

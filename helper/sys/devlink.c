@@ -79,44 +79,6 @@ static int request(struct nl_msg *m, netlink_reply_fn fn, void *data, char *msg,
 	return r;
 }
 
-/* As devlink(8) spells them, by the kernel's numbers. */
-static const char *const inline_names[_ESWITCH_INLINE_MAX] = {
-	[ESWITCH_INLINE_NONE] = "none",
-	[ESWITCH_INLINE_LINK] = "link",
-	[ESWITCH_INLINE_NETWORK] = "network",
-	[ESWITCH_INLINE_TRANSPORT] = "transport",
-};
-static const char *const encap_names[_ESWITCH_ENCAP_MAX] = {
-	[ESWITCH_ENCAP_NONE] = "none",
-	[ESWITCH_ENCAP_BASIC] = "basic",
-};
-
-const char *eswitch_inline_to_string(int m)
-{
-	return m >= 0 && m < _ESWITCH_INLINE_MAX ? inline_names[m] : NULL;
-}
-
-int eswitch_inline_from_string(const char *s)
-{
-	for (int i = 0; i < _ESWITCH_INLINE_MAX; i++)
-		if (streq(s, inline_names[i]))
-			return i;
-	return -EINVAL;
-}
-
-const char *eswitch_encap_to_string(int m)
-{
-	return m >= 0 && m < _ESWITCH_ENCAP_MAX ? encap_names[m] : NULL;
-}
-
-int eswitch_encap_from_string(const char *s)
-{
-	for (int i = 0; i < _ESWITCH_ENCAP_MAX; i++)
-		if (streq(s, encap_names[i]))
-			return i;
-	return -EINVAL;
-}
-
 static int parse_eswitch(struct nl_msg *m, void *arg)
 {
 	struct nlattr *tb[DEVLINK_ATTR_MAX + 1];

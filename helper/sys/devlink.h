@@ -38,11 +38,6 @@ struct devlink_eswitch {
 };
 #define DEVLINK_ESWITCH_NONE ((struct devlink_eswitch){ -1, -1, -1 })
 
-const char *eswitch_inline_to_string(int m);
-int eswitch_inline_from_string(const char *s);
-const char *eswitch_encap_to_string(int m);
-int eswitch_encap_from_string(const char *s);
-
 /* A parameter's value as a policy sets it (its devlink = { } group); checked against what
  * the device reports before it is set. */
 #define DEVLINK_NAME_MAX   64

@@ -11,7 +11,7 @@ PF=0000:01:00.0
 setup() {
 	tb_new
 	tb_pf $PF 8086 10c9 0x020000 8 igb 2 0
-	tb_netdev $PF eth0
+	tb_netdev $PF vioeth0 # no host has it: netlink goes to the real kernel
 }
 
 # expect_err_re NAME ERE: stderr matches the extended regular expression.
@@ -59,5 +59,16 @@ for mode in "" 'eswitch = "legacy"; '; do
 	expect_unchanged "inline without switchdev ($mode): nothing written" "$before"
 	tb_cleanup
 done
+
+# hw_tc_offload on an interface the kernel does not have (the bed's eth0): refused before
+# anything changes. Setting it is proven on netdevsim (netdevsim.sh, 6d).
+setup
+printf 'pf = { name = "01:00.0"; vfs = 4;\n  hw_tc_offload = true; };\n' | policy 50-igb.conf
+before=$(snapshot)
+run_vio -P "$POL" apply $PF
+expect_rc "hw_tc_offload, no such interface" 2
+expect_err_re "hw_tc_offload, no such interface" "50-igb.conf:2: 0000:01:00.0: hw_tc_offload = true, but (its interface vioeth0 is not there|this kernel has no ethtool netlink \\(Linux 5.6\\+\\)); nothing changed"
+expect_unchanged "hw_tc_offload, no such interface: nothing written" "$before"
+tb_cleanup
 
 finish

@@ -84,7 +84,7 @@ build_image() {
 	depmod -b "$root" "$KV"
 
 	copy_bin "$root" /lib/systemd/systemd-udevd /bin/udevadm /usr/bin/systemd-hwdb /bin/ip /sbin/devlink /usr/sbin/nvme /usr/bin/jq \
-		/usr/bin/socat
+		/usr/bin/socat /usr/sbin/ethtool
 	# Loaded by vio with dlopen(), so ldd does not name them.
 	copy_bin "$root" /lib/x86_64-linux-gnu/libkmod.so.2 /lib/x86_64-linux-gnu/libcrypto.so.3 \
 		/lib/x86_64-linux-gnu/libnl-3.so.200 /lib/x86_64-linux-gnu/libnl-genl-3.so.200

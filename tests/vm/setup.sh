@@ -45,7 +45,7 @@ fi
 imgpkg=linux-image-$KV
 srcpkg=linux-source-${KV%%.0-*}
 
-apt_install qemu-system-x86 busybox-static cpio kmod udev iproute2 nvme-cli dracut-core \
+apt_install qemu-system-x86 busybox-static cpio kmod udev iproute2 ethtool nvme-cli dracut-core \
 	initramfs-tools-core gcc make xz-utils socat jq mmdebstrap "linux-headers-$KV"
 
 cd "$CACHE/debs"

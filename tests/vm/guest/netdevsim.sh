@@ -116,6 +116,25 @@ check "6d dry-run changed nothing" "legacy 4" "$(mode) $(npf)"
 VIO_LOG_TARGET=stderr vio apply "$P" >/dev/null 2>&1
 check "6d apply puts it back" "switchdev 4" "$(mode) $(npf)"
 
+echo "--- 6d hw-tc-offload follows the mode (as ethtool -k shows it), or the policy's hw_tc_offload"
+tcoff() { ethtool -k "$P" | awk '/^hw-tc-offload:/ { print $2 }'; }
+check "6d hw-tc-offload on in switchdev" on "$(tcoff)"
+ethtool -K "$P" hw-tc-offload off
+vio check >/tmp/t1 2>&1
+check "6d hw-tc-offload turned off: check exit 5" 5 "$?"
+check "6d hw-tc-offload turned off: check names it" 1 "$(grep -c "netdevsim10: hw-tc-offload is off, policy wants on" /tmp/t1)"
+VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/t2 2>&1
+check "6d hw-tc-offload: apply exit 0" 0 "$?"
+sed 's/^/  /' /tmp/t2
+check "6d hw-tc-offload: on again, and nothing else sent" "on 1" "$(tcoff) $(grep -c ' -> ' /tmp/t2)"
+cp /etc/vio.d/90-netdevsim.conf /tmp/before-tc.conf
+sed -i 's/eswitch = "switchdev";/eswitch = "switchdev"; hw_tc_offload = false;/' /etc/vio.d/90-netdevsim.conf
+VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/t3 2>&1
+check "6d hw_tc_offload = false in switchdev: off" "0 off" "$? $(tcoff)"
+cp /tmp/before-tc.conf /etc/vio.d/90-netdevsim.conf
+VIO_LOG_TARGET=stderr vio apply "$P" >/dev/null 2>&1
+check "6d hw-tc-offload back on" on "$(tcoff)"
+
 echo "--- 6d bad requests: clear errors, nothing changed"
 cp /etc/vio.d/90-netdevsim.conf /tmp/good.conf
 sed -i 's/test1 = false; }/test1 = false; bogus = 1; }/' /etc/vio.d/90-netdevsim.conf
@@ -175,6 +194,7 @@ VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/d9 2>&1
 check "6d vfs-unbound: exit 0" 0 "$?"
 sed 's/^/  /' /tmp/d9
 check "6d vfs-unbound: mode changed" legacy "$(mode)"
+check "6d vfs-unbound: hw-tc-offload off with legacy" off "$(tcoff)"
 check "6d vfs-unbound: the VFs were not re-created" 0 "$(grep -c 'sriov_numvfs' /tmp/d9)"
 check "6d vfs-unbound: VF representors gone with switchdev" 0 "$(vfports)"
 rm /etc/udev/hwdb.d/61-lab.hwdb
