@@ -79,7 +79,7 @@ vio: $(OBJ)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 -include $(OBJ:.o=.d)
 
-tests/unit/test-%: tests/unit/test-%.c $(CORE_SRC:.c=.o) $(SHARED_SRC:.c=.o) tests/unit/test.h
+tests/unit/test-%: tests/unit/test-%.c $(CORE_SRC:.c=.o) $(SHARED_SRC:.c=.o) tests/unit/test.h tests/unit/nlbuf.h
 	$(say) CC $@
 	$(Q)$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_SRC:.c=.o) $(SHARED_SRC:.c=.o) $(LDLIBS)
 

@@ -117,10 +117,7 @@ const char *eswitch_inline_to_string(int m)
 
 int eswitch_inline_from_string(const char *s)
 {
-	for (int i = 0; i < _ESWITCH_INLINE_MAX; i++)
-		if (streq(s, inline_names[i]))
-			return i;
-	return -EINVAL;
+	return lookup(inline_names, _ESWITCH_INLINE_MAX, s);
 }
 
 const char *eswitch_encap_to_string(int m)
@@ -130,10 +127,7 @@ const char *eswitch_encap_to_string(int m)
 
 int eswitch_encap_from_string(const char *s)
 {
-	for (int i = 0; i < _ESWITCH_ENCAP_MAX; i++)
-		if (streq(s, encap_names[i]))
-			return i;
-	return -EINVAL;
+	return lookup(encap_names, _ESWITCH_ENCAP_MAX, s);
 }
 
 const char *eswitch_mode_to_string(int m)

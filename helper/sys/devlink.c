@@ -18,6 +18,7 @@
 
 #include "sys/devlink.h"
 #include "sys/netlink.h"
+#include "sys/nlgenl.h"
 #include "sys/nldl.h"
 
 DEFINE_POINTER_CLEANUP(struct nl_msg, nlmsg_free)
@@ -27,29 +28,12 @@ static int family = -1;
 
 void devlink_close(void)
 {
-	if (sock)
-		nl_socket_free(sock);
-	sock = NULL;
-	family = -1;
+	nlgenl_close(&sock, &family);
 }
 
 static int open_devlink(void)
 {
-	int r;
-
-	if (sock && family >= 0)
-		return 0;
-	if (!sock) {
-		r = netlink_open(NETLINK_GENERIC, &sock);
-		if (r < 0)
-			return r;
-	}
-	family = genl_ctrl_resolve(sock, DEVLINK_GENL_NAME);
-	if (family < 0) {
-		devlink_close();
-		return -EPROTONOSUPPORT; /* a kernel without CONFIG_NET_DEVLINK */
-	}
-	return 0;
+	return nlgenl_family(&sock, &family, DEVLINK_GENL_NAME);
 }
 
 static int new_msg(const struct devlink_dev *d, uint8_t cmd, int flags, struct nl_msg **ret)
@@ -173,7 +157,6 @@ int devlink_eswitch_build(int fam, const struct devlink_dev *d, const struct dev
 			  void **ret, size_t *ret_len)
 {
 	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
-	struct nlmsghdr *h;
 	int r = nldl_load();
 
 	if (r < 0)
@@ -185,13 +168,7 @@ int devlink_eswitch_build(int fam, const struct devlink_dev *d, const struct dev
 	    nla_put_string(m, DEVLINK_ATTR_BUS_NAME, d->bus) < 0 ||
 	    nla_put_string(m, DEVLINK_ATTR_DEV_NAME, d->name) < 0 || put_eswitch(m, want) < 0)
 		return -ENOMEM;
-	h = nlmsg_hdr(m);
-	*ret = malloc(h->nlmsg_len);
-	if (!*ret)
-		return -ENOMEM;
-	memcpy(*ret, h, h->nlmsg_len);
-	*ret_len = h->nlmsg_len;
-	return 0;
+	return netlink_msg_copy(m, ret, ret_len);
 }
 
 struct param_list {

@@ -18,6 +18,7 @@
 
 #include "sys/ethtool.h"
 #include "sys/netlink.h"
+#include "sys/nlgenl.h"
 #include "sys/nldl.h"
 
 DEFINE_POINTER_CLEANUP(struct nl_msg, nlmsg_free)
@@ -27,29 +28,13 @@ static int family = -1;
 
 void ethtool_close(void)
 {
-	if (sock)
-		nl_socket_free(sock);
-	sock = NULL;
-	family = -1;
+	nlgenl_close(&sock, &family);
 }
 
 static int open_ethtool(void)
 {
-	int r;
-
-	if (sock && family >= 0)
-		return 0;
-	if (!sock) {
-		r = netlink_open(NETLINK_GENERIC, &sock);
-		if (r < 0)
-			return r;
-	}
-	family = genl_ctrl_resolve(sock, ETHTOOL_GENL_NAME);
-	if (family < 0) {
-		ethtool_close();
-		return -EPROTONOSUPPORT; /* before Linux 5.6, or CONFIG_ETHTOOL_NETLINK off */
-	}
-	return 0;
+	/* -EPROTONOSUPPORT before Linux 5.6, or with CONFIG_ETHTOOL_NETLINK off */
+	return nlgenl_family(&sock, &family, ETHTOOL_GENL_NAME);
 }
 
 /* cmd with the interface's header (verbose bitsets: bits by name). */
@@ -180,7 +165,6 @@ int ethtool_feature_build(int fam, const char *ifname, const char *name, bool on
 			  size_t *ret_len)
 {
 	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
-	struct nlmsghdr *h;
 	int r = nldl_load();
 
 	if (r >= 0)
@@ -189,11 +173,5 @@ int ethtool_feature_build(int fam, const char *ifname, const char *name, bool on
 		r = put_wanted(m, name, on);
 	if (r < 0)
 		return r;
-	h = nlmsg_hdr(m);
-	*ret = malloc(h->nlmsg_len);
-	if (!*ret)
-		return -ENOMEM;
-	memcpy(*ret, h, h->nlmsg_len);
-	*ret_len = h->nlmsg_len;
-	return 0;
+	return netlink_msg_copy(m, ret, ret_len);
 }

@@ -185,22 +185,25 @@ static int vf_msg(int ifindex, unsigned vf, unsigned attrs, const struct vf_stat
 	return 0;
 }
 
-int netlink_vf_build(int ifindex, unsigned vf, unsigned attrs, const struct vf_state *want,
-		     uint8_t **ret, size_t *ret_len)
+int netlink_msg_copy(struct nl_msg *m, void **ret, size_t *ret_len)
 {
-	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
-	struct nlmsghdr *h;
-	int r = vf_msg(ifindex, vf, attrs, want, &m);
+	struct nlmsghdr *h = nlmsg_hdr(m);
 
-	if (r < 0)
-		return r;
-	h = nlmsg_hdr(m);
 	*ret = malloc(h->nlmsg_len);
 	if (!*ret)
 		return -ENOMEM;
 	memcpy(*ret, h, h->nlmsg_len);
 	*ret_len = h->nlmsg_len;
 	return 0;
+}
+
+int netlink_vf_build(int ifindex, unsigned vf, unsigned attrs, const struct vf_state *want,
+		     uint8_t **ret, size_t *ret_len)
+{
+	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+	int r = vf_msg(ifindex, vf, attrs, want, &m);
+
+	return r < 0 ? r : netlink_msg_copy(m, (void **)ret, ret_len);
 }
 
 /* The kernel's own errno from its ACK, not libnl's coarser NLE_* code, and the message it

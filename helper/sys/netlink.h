@@ -63,6 +63,8 @@ int netlink_set_flag(int ifindex, unsigned flag, bool on);
 struct nl_sock;
 struct nl_msg;
 int netlink_open(int protocol, struct nl_sock **ret);
+/* A copy of the message m as it would be sent (for the unit tests); the caller frees it. */
+int netlink_msg_copy(struct nl_msg *m, void **ret, size_t *ret_len);
 /* Sends m and waits for its ACK or the end of its dump, passing each reply to fn. Returns the
  * kernel's errno (negative) and, in ret_msg, the reason it gave, if any. On a transport error
  * *sk is closed and set to NULL. */

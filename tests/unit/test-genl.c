@@ -16,38 +16,7 @@
 #include "core/policy.h"
 #include "sys/devlink.h"
 #include "sys/ethtool.h"
-#include "test.h"
-
-struct buf {
-	uint8_t b[128];
-	size_t n;
-};
-
-static void u16(struct buf *x, uint16_t v)
-{
-	x->b[x->n++] = v & 0xff;
-	x->b[x->n++] = v >> 8;
-}
-
-static void u32(struct buf *x, uint32_t v)
-{
-	u16(x, v & 0xffff);
-	u16(x, v >> 16);
-}
-
-/* NLA_F_NESTED: libnl marks nests, as the kernel's strict parsing wants. */
-#define NESTED 0x8000
-
-/* An attribute: its header, the payload, zeros up to 4 bytes. */
-static void attr(struct buf *x, uint16_t type, const void *p, size_t n)
-{
-	u16(x, 4 + n);
-	u16(x, type);
-	memcpy(x->b + x->n, p, n);
-	x->n += n;
-	while (x->n % 4)
-		x->b[x->n++] = 0;
-}
+#include "nlbuf.h"
 
 /* Header for family 0x1b, the device pci/0000:03:00.0, then the eswitch attributes. */
 static void head(struct buf *x)
@@ -70,25 +39,6 @@ static void done(struct buf *x)
 	x->b[1] = x->n >> 8;
 }
 
-static void compare(const char *what, int r, void *got, size_t len, const struct buf *w)
-{
-	CHECK(r == 0);
-	if (r == 0 && (len != w->n || memcmp(got, w->b, len))) {
-		fprintf(stderr, "%s: message differs (got %zu bytes, want %zu)\n  got: ", what, len,
-			w->n);
-		for (size_t i = 0; i < len; i++)
-			fprintf(stderr, "%02x%s", ((uint8_t *)got)[i], i % 4 == 3 ? " " : "");
-		fprintf(stderr, "\n want: ");
-		for (size_t i = 0; i < w->n; i++)
-			fprintf(stderr, "%02x%s", w->b[i], i % 4 == 3 ? " " : "");
-		fprintf(stderr, "\n");
-		t_failed++;
-	} else if (r == 0) {
-		t_passed++;
-	}
-	free(got);
-}
-
 static void check_msg(const char *what, const struct devlink_eswitch *want, const struct buf *w)
 {
 	const struct devlink_dev d = { "pci", "0000:03:00.0" };
@@ -96,7 +46,7 @@ static void check_msg(const char *what, const struct devlink_eswitch *want, cons
 	size_t len = 0;
 	int r = devlink_eswitch_build(0x1b, &d, want, &got, &len);
 
-	compare(what, r, got, len, w);
+	buf_compare(what, r, got, len, w);
 }
 
 /* hw-tc-offload on or off for eth0: the bit by name, its value a flag, no mask (only it). */
@@ -129,7 +79,7 @@ static void check_feature(bool on)
 	if (on)
 		attr(&w, 3, "", 0); /* ETHTOOL_A_BITSET_BIT_VALUE */
 	done(&w);
-	compare(on ? "hw-tc-offload on" : "hw-tc-offload off", r, got, len, &w);
+	buf_compare(on ? "hw-tc-offload on" : "hw-tc-offload off", r, got, len, &w);
 }
 
 int main(void)

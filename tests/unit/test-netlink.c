@@ -14,33 +14,7 @@
 #include <netlink/errno.h>
 
 #include "sys/netlink.h"
-#include "test.h"
-
-/* NLA_F_NESTED: libnl marks nests, as iproute2 does and as the kernel's strict parsing wants. */
-#define NESTED 0x8000
-
-struct buf {
-	uint8_t b[256];
-	size_t n;
-};
-
-static void u16(struct buf *x, uint16_t v)
-{
-	x->b[x->n++] = v & 0xff;
-	x->b[x->n++] = v >> 8;
-}
-
-static void u32(struct buf *x, uint32_t v)
-{
-	u16(x, v & 0xffff);
-	u16(x, v >> 16);
-}
-
-static void bytes(struct buf *x, const void *p, size_t n)
-{
-	memcpy(x->b + x->n, p, n);
-	x->n += n;
-}
+#include "nlbuf.h"
 
 /* Header, ifinfomsg for ifindex 7, IFLA_VFINFO_LIST { IFLA_VF_INFO { attr of len payload } }. */
 static void head(struct buf *x, size_t payload)
@@ -69,21 +43,7 @@ static void check_msg(const char *what, unsigned attrs, const struct vf_state *c
 	size_t len = 0;
 	int r = netlink_vf_build(7, 3, attrs, c, &got, &len);
 
-	CHECK(r == 0);
-	if (r == 0 && (len != want->n || memcmp(got, want->b, len) != 0)) {
-		fprintf(stderr, "%s: message differs (got %zu bytes, want %zu)\n  got: ", what, len,
-			want->n);
-		for (size_t i = 0; i < len; i++)
-			fprintf(stderr, "%02x%s", got[i], i % 4 == 3 ? " " : "");
-		fprintf(stderr, "\n want: ");
-		for (size_t i = 0; i < want->n; i++)
-			fprintf(stderr, "%02x%s", want->b[i], i % 4 == 3 ? " " : "");
-		fprintf(stderr, "\n");
-		t_failed++;
-	} else if (r == 0) {
-		t_passed++;
-	}
-	free(got);
+	buf_compare(what, r, got, len, want);
 }
 
 /* An RTM_NEWLINK for a PF with 4 VFs whose VF list describes only VFs 0 and 1, as the
