@@ -369,9 +369,10 @@ int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct 
 
 static void overlay(struct vf_config *dst, const struct vf_config *src, const char *origin)
 {
-	for (enum vf_key k = 0; k < _VF_KEY_MAX; k++) {
-		if (!(src->set & (1u << k)))
-			continue;
+	/* Only the keys the section sets: a bit at a time, lowest first. */
+	for (unsigned bits = src->set; bits; bits &= bits - 1) {
+		enum vf_key k = (enum vf_key)__builtin_ctz(bits);
+
 		dst->set |= 1u << k;
 		dst->line[k] = src->line[k];
 		dst->origin[k] = origin;
