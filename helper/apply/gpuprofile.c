@@ -11,24 +11,54 @@
 
 #include "apply/gpuprofile.h"
 
-/* One attribute of vfN/profile/: read, compared, recorded in the plan, written. */
-static int profile_set(struct pcidev *pf, const char *where, const struct apply_opts *o,
-		       unsigned index, const char *name, uint64_t want)
+int gpuprofile_read(struct pcidev *pf, unsigned index, const char *name, unsigned long long *ret)
 {
 	_cleanup_free_ char *v = NULL;
-	char attr[64], old[24], new[24];
-	unsigned long long cur;
-	char *end;
+	char attr[64], *end;
 	int r;
 
 	snprintf(attr, sizeof(attr), "sriov_admin/vf%u/profile/%s", index + 1, name);
 	r = pcidev_read(pf, attr, &v);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot read %s: %m", where, attr), EXIT_DEVICE;
+		return r;
 	errno = 0;
-	cur = strtoull(v, &end, 10);
-	if (errno || end == v || *end)
-		return log_error("%s: %s reads \"%s\", not a number", where, attr, v), EXIT_DEVICE;
+	*ret = strtoull(v, &end, 10);
+	return errno || end == v || *end || v[0] == '-' ? -EBADMSG : 0;
+}
+
+int gpuprofile_priority(struct pcidev *pf, unsigned index, char ret[static 8])
+{
+	_cleanup_free_ char *v = NULL;
+	const char *a, *b;
+	char attr[64];
+	int r;
+
+	snprintf(attr, sizeof(attr), "sriov_admin/vf%u/profile/sched_priority", index + 1);
+	ret[0] = '\0';
+	r = pcidev_read(pf, attr, &v);
+	if (r < 0)
+		return r;
+	a = strchr(v, '[');
+	b = a ? strchr(a, ']') : NULL;
+	if (b && b - a - 1 < 8)
+		snprintf(ret, 8, "%.*s", (int)(b - a - 1), a + 1);
+	return 0;
+}
+
+/* One attribute of vfN/profile/: read, compared, recorded in the plan, written. */
+static int profile_set(struct pcidev *pf, const char *where, const struct apply_opts *o,
+		       unsigned index, const char *name, uint64_t want)
+{
+	char attr[64], old[24], new[24];
+	unsigned long long cur;
+	int r;
+
+	r = gpuprofile_read(pf, index, name, &cur);
+	if (r < 0)
+		return log_error_errno(r, "%s: cannot read sriov_admin/vf%u/profile/%s: %s", where,
+				       index + 1, name,
+				       r == -EBADMSG ? "not a number" : strerror(-r)),
+		       EXIT_DEVICE;
 	if (cur == want)
 		return EXIT_OK;
 	snprintf(old, sizeof(old), "%llu", cur);
@@ -65,16 +95,6 @@ int gpuprofile_vf_apply(const struct pf_facts *facts, const char *where, const s
 	return ex;
 }
 
-/* The level in brackets of "low [normal]", as xe shows its choices; "" when none is. */
-static void priority_current(const char *s, char ret[static 8])
-{
-	const char *a = strchr(s, '['), *b = a ? strchr(a, ']') : NULL;
-
-	ret[0] = '\0';
-	if (b && b - a - 1 < 8)
-		snprintf(ret, 8, "%.*s", (int)(b - a - 1), a + 1);
-}
-
 int gpuprofile_priority_apply(struct pcidev *pf, const struct apply_opts *o,
 			      const struct pf_facts *facts, const struct pf_plan_config *pc)
 {
@@ -86,16 +106,13 @@ int gpuprofile_priority_apply(struct pcidev *pf, const struct apply_opts *o,
 	    !(vc.set & VF_KEY_BIT(VF_KEY_SCHED_PRIORITY)))
 		return EXIT_OK;
 	for (unsigned i = 0; i < pc->vfs; i++) {
-		_cleanup_free_ char *v = NULL;
-		char attr[64];
-
-		snprintf(attr, sizeof(attr), "sriov_admin/vf%u/profile/sched_priority", i + 1);
-		r = pcidev_read(pf, attr, &v);
+		r = gpuprofile_priority(pf, i, cur);
 		if (r < 0)
-			return log_error_errno(r, "%s vf %u: cannot read %s: %m", facts->addr, i,
-					       attr),
+			return log_error_errno(
+				   r,
+				   "%s vf %u: cannot read sriov_admin/vf%u/profile/sched_priority: %m",
+				   facts->addr, i, i + 1),
 			       EXIT_DEVICE;
-		priority_current(v, cur);
 		if (!streq(cur, vc.sched_priority))
 			break;
 	}

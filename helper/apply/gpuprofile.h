@@ -9,6 +9,11 @@
  * kernel Documentation/ABI/testing/sysfs-driver-intel-xe-sriov, Linux 6.19 (scheduling) and
  * 7.0 (vram_quota). Each returns an EXIT_* code and logs naming the VF. */
 
+/* VF index's NAME under vfN/profile/ as a number (-EBADMSG: it is not one), and its scheduling
+ * priority, the level in brackets of "low [normal]" ("" when none is): what apply compares and
+ * list shows. */
+int gpuprofile_read(struct pcidev *pf, unsigned index, const char *name, unsigned long long *ret);
+int gpuprofile_priority(struct pcidev *pf, unsigned index, char ret[static 8]);
 /* exec_quantum_ms and preempt_timeout_us of VF index, before its driver binds it. */
 int gpuprofile_vf_apply(const struct pf_facts *facts, const char *where, const struct apply_opts *o,
 			unsigned index, const struct vf_config *vc);

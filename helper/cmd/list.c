@@ -10,6 +10,7 @@
 #include "shared/log.h"
 
 #include "apply/apply.h"
+#include "apply/gpuprofile.h"
 #include "apply/netvf.h"
 #include "cmd/list.h"
 #include "core/policyset.h"
@@ -82,26 +83,13 @@ static const char *const gpu_profile_names[] = { "exec_quantum_ms", "preempt_tim
 static void gpu_profile_read(struct pcidev *pf, unsigned index, long long ret[static 3],
 			     char prio[static 8])
 {
-	_cleanup_free_ char *p = NULL;
-	char attr[64];
-
-	/* "low [normal]": the level in brackets is the VF's */
-	snprintf(attr, sizeof(attr), "sriov_admin/vf%u/profile/sched_priority", index + 1);
-	if (pcidev_read(pf, attr, &p) >= 0 && strchr(p, '[') && strchr(p, ']'))
-		snprintf(prio, 8, "%.*s", (int)strcspn(strchr(p, '[') + 1, "]"),
-			 strchr(p, '[') + 1);
+	(void)gpuprofile_priority(pf, index, prio);
 	for (unsigned k = 0; k < ELEMENTSOF(gpu_profile_names); k++) {
-		_cleanup_free_ char *v = NULL;
-		char *end;
+		unsigned long long n;
 
-		snprintf(attr, sizeof(attr), "sriov_admin/vf%u/profile/%s", index + 1,
-			 gpu_profile_names[k]);
-		ret[k] = -1;
-		if (pcidev_read(pf, attr, &v) >= 0) {
-			long long n = strtoll(v, &end, 10);
-
-			ret[k] = end != v && !*end && n >= 0 ? n : -1;
-		}
+		ret[k] = gpuprofile_read(pf, index, gpu_profile_names[k], &n) >= 0 && n <= LLONG_MAX
+			     ? (long long)n
+			     : -1;
 	}
 }
 
