@@ -22,6 +22,7 @@
 #include "apply/run.h"
 #include "apply/vfdev.h"
 #include "apply/gpuprofile.h"
+#include "apply/swport.h"
 #include "apply/vfmsix.h"
 #include "core/guard.h"
 #include "state/lock.h"
@@ -230,6 +231,10 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o, struct
 	if (ex != EXIT_OK)
 		return ex;
 	changed |= tc_changed;
+	ex = swport_pf(facts, pc, o->plan, &tc_changed);
+	if (ex != EXIT_OK)
+		return ex;
+	changed |= tc_changed;
 	if (facts->ifname[0] && pc->promisc_set) {
 		r = netvf_set_flag(facts->ifname, IFF_PROMISC, pc->promisc, o->plan);
 		if (r < 0)
@@ -242,6 +247,26 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o, struct
 		log_info("%s: already as %s says, nothing to change", facts->addr,
 			 pc->policy->path);
 	return EXIT_OK;
+}
+
+/* In switchdev, the VF's port function, and its MAC as the function's hw_addr where the port
+ * reports one (then rtnetlink finds it already right). -1 when it failed (logged). */
+static int vf_port_function(const struct pf_facts *facts, const struct pf_plan_config *pc,
+			    unsigned index, const struct vf_config *vc, const char *where,
+			    const struct apply_opts *o)
+{
+	const struct policy *p = pc->policy;
+	char key[NETVF_KEY_MAX];
+	uint8_t mac[6];
+	const uint8_t *m = NULL;
+
+	if (!(p->set & (1u << PF_KEY_ESWITCH)) || p->eswitch != ESWITCH_SWITCHDEV)
+		return 0;
+	if (vc->set & VF_KEY_BIT(VF_KEY_MAC))
+		m = vc->mac;
+	else if (netvf_stable_mac(facts, index, mac, key) >= 0)
+		m = mac;
+	return swport_vf(facts, pc, index, vc, m, where, o->plan) == EXIT_OK ? 0 : -1;
 }
 
 static int apply_vf_index(struct pcidev *vf, unsigned index, const struct apply_opts *o,
@@ -283,7 +308,10 @@ static int apply_vf_index(struct pcidev *vf, unsigned index, const struct apply_
 				  "in use (%s): network settings left to its user, not compared",
 				  why);
 	}
-	if (pc->kind == PF_KIND_NET && !in_use && netvf_apply(facts, index, &vc, o->plan) < 0)
+	if (pc->kind == PF_KIND_NET && !in_use &&
+	    vf_port_function(facts, pc, index, &vc, where, o) < 0)
+		net_failed = true;
+	else if (pc->kind == PF_KIND_NET && !in_use && netvf_apply(facts, index, &vc, o->plan) < 0)
 		net_failed = true; /* logged by netvf_apply, per attribute */
 
 	if (!vf) {

@@ -72,7 +72,7 @@ static void explain_vf(struct pcidev *pf, const struct pf_plan_config *pc,
 		printf("vf %u (not created yet%s):\n", i, pcidev_is_pci(pf) ? "" : ", or not PCI");
 
 	for (enum vf_key k = 0; k < _VF_KEY_MAX; k++) {
-		char val[64];
+		char val[128];
 
 		if (!(vc.set & (1u << k)) || k == VF_KEY_DRIVER)
 			continue;
@@ -132,6 +132,12 @@ static void explain_vf(struct pcidev *pf, const struct pf_plan_config *pc,
 			break;
 		case VF_KEY_SCHED_PRIORITY:
 			snprintf(val, sizeof(val), "%s", vc.sched_priority);
+			break;
+		case VF_KEY_RATE:
+			swcfg_rate_format(&vc.rate, val, sizeof(val));
+			break;
+		case VF_KEY_PORT_FUNCTION:
+			swcfg_portfn_format(&vc.portfn, val, sizeof(val));
 			break;
 		case VF_KEY_NODE_GUID:
 		case VF_KEY_PORT_GUID: {
@@ -330,6 +336,14 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 		snprintf(name, sizeof(name), "devlink %s", w->name);
 		printf("  %-12s %-18s %s:%u (set while the PF has no VFs)\n", name, v, p->path,
 		       w->line);
+	}
+	for (unsigned i = 0; i < p->n_rate_groups; i++) {
+		const struct rate_group *g = &p->rate_groups[i];
+		char name[DLRATE_NAME_MAX + 16], v[256];
+
+		snprintf(name, sizeof(name), "rate group %s", g->name);
+		printf("  %-12s %-18s %s:%u (made after the VFs, in switchdev)\n", name,
+		       swcfg_rate_format(&g->rate, v, sizeof(v)), p->path, g->line);
 	}
 	/* Problems are logged here and again by the steps below, which set the status. */
 	if (pcidev_is_pci(pf))

@@ -39,6 +39,9 @@ int model_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret
 	int r;
 
 	snprintf(f.addr, sizeof(f.addr), "%s", pcidev_addr(pf));
+	snprintf(f.bus, sizeof(f.bus), "%s", pcidev_subsystem(pf));
+	snprintf(f.driver, sizeof(f.driver), "%s",
+		 pcidev_driver(pf, &drv) >= 0 && drv ? drv : "none");
 	if (pcidev_netdev(pf, f.ifname) < 0)
 		f.ifname[0] = '\0';
 	/* IPoIB: an InfiniBand PF's interface (ARPHRD_INFINIBAND). */
@@ -88,7 +91,7 @@ int model_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret
 	f.gpu_vram_rw =
 	    f.gpu_vram && pcidev_attr_writable(pf, "sriov_admin/vf1/profile/vram_quota");
 	snprintf(f.unsupported, sizeof(f.unsupported), "%s", hw.unsupported);
-	if (pcidev_driver(pf, &drv) >= 0 && drv && pci_driver_is_vfio(drv))
+	if (drv && pci_driver_is_vfio(drv))
 		snprintf(f.passed_through, sizeof(f.passed_through), "%s", drv);
 	f.link_up_default = streq(hw.pf_link, "up");
 	f.eswitch_vfs_unbound = streq(hw.eswitch_order, "vfs-unbound");

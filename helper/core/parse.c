@@ -8,76 +8,10 @@
 #include "shared/util.h"
 
 #include "core/conf.h"
+#include "core/dlpolicy.h"
 #include "core/parse.h"
 #include "core/policy.h"
 #include "core/value.h"
-
-/* devlink = { name = value; ... }: names as the kernel spells them; values checked against the
- * device when applied (its type and cmode are the device's to say). */
-static void parse_devlink(struct policy *p, const struct conf_node *g)
-{
-	int n = conf_length(g);
-
-	if (n > (int)DEVLINK_PARAMS_MAX) {
-		value_error(p, conf_line(g), "'devlink': %d parameters; at most %u", n,
-			    DEVLINK_PARAMS_MAX);
-		return;
-	}
-	p->devlink = calloc(n ?: 1, sizeof(*p->devlink));
-	if (!p->devlink) {
-		value_error(p, conf_line(g), "out of memory");
-		return;
-	}
-	for (int i = 0; i < n; i++) {
-		const struct conf_node *s = conf_elem(g, i);
-		struct devlink_want *w = &p->devlink[p->n_devlink];
-		const char *k = conf_name(s), *v;
-		long long x;
-
-		if (strlen(k) >= DEVLINK_NAME_MAX) {
-			value_error(p, conf_line(s), "devlink parameter '%.20s...': name too long",
-				    k);
-			continue;
-		}
-		snprintf(w->name, sizeof(w->name), "%s", k);
-		w->line = conf_line(s);
-		switch (conf_type(s)) {
-		case CONF_INT:
-			x = conf_int(s);
-			if (x < 0 || x > UINT32_MAX) {
-				value_error(p, w->line,
-					    "devlink parameter '%s' is %lld, must be 0..%u", k, x,
-					    UINT32_MAX);
-				continue;
-			}
-			w->type = DEVLINK_WANT_INT;
-			w->u = (unsigned long long)x;
-			break;
-		case CONF_BOOL:
-			w->type = DEVLINK_WANT_BOOL;
-			w->b = conf_bool(s);
-			break;
-		case CONF_STRING:
-			v = conf_string(s);
-			if (strlen(v) >= sizeof(w->s) || !v[0]) {
-				value_error(p, w->line,
-					    "devlink parameter '%s': a string of 1..%zu characters",
-					    k, sizeof(w->s) - 1);
-				continue;
-			}
-			w->type = DEVLINK_WANT_STRING;
-			snprintf(w->s, sizeof(w->s), "%s", v);
-			break;
-		default:
-			value_error(
-			    p, w->line,
-			    "devlink parameter '%s' must be an integer, true or false, or a string, not %s",
-			    k, value_type_name(conf_type(s)));
-			continue;
-		}
-		p->n_devlink++;
-	}
-}
 
 static void parse_pf(struct policy *p, const struct conf_node *g)
 {
@@ -195,11 +129,15 @@ static void parse_pf(struct policy *p, const struct conf_node *g)
 			key = PF_KEY_ESWITCH_ENCAP;
 			if (!value_choice(p, s, eswitch_encap_to_string, &p->eswitch_encap))
 				continue;
+		} else if (streq(k, "rate_groups")) {
+			key = PF_KEY_RATE_GROUPS;
+			if (!dlpolicy_parse_groups(p, s))
+				continue;
 		} else if (streq(k, "devlink")) {
 			key = PF_KEY_DEVLINK;
 			if (!value_type(p, s, CONF_GROUP, "a group { name = value; }"))
 				continue;
-			parse_devlink(p, s);
+			dlpolicy_parse_params(p, s);
 		} else if (streq(k, "link")) {
 			key = PF_KEY_LINK;
 			v = value_string(p, s);
@@ -436,6 +374,14 @@ static void parse_vf(struct policy *p, const struct conf_node *g, const char *se
 				continue;
 			}
 			snprintf(c->resource, sizeof(c->resource), "%s", v);
+			break;
+		case VF_KEY_RATE:
+			if (!dlpolicy_parse_rate(p, s, &c->rate))
+				continue;
+			break;
+		case VF_KEY_PORT_FUNCTION:
+			if (!dlpolicy_parse_portfn(p, s, &c->portfn))
+				continue;
 			break;
 		case VF_KEY_LINK_STATE:
 			v = value_string(p, s);

@@ -53,6 +53,8 @@ const struct policy_key vf_keys[_VF_KEY_MAX] = {
 	[VF_KEY_PREEMPT_TIMEOUT] = { "preempt_timeout_us", VF_FIELD(preempt_timeout_us) },
 	[VF_KEY_VRAM_QUOTA] = { "vram_quota", VF_FIELD(vram_quota) },
 	[VF_KEY_SCHED_PRIORITY] = { "sched_priority", VF_FIELD(sched_priority) },
+	[VF_KEY_RATE] = { "rate", VF_FIELD(rate) },
+	[VF_KEY_PORT_FUNCTION] = { "port_function", VF_FIELD(portfn) },
 };
 #undef VF_FIELD
 
@@ -77,6 +79,7 @@ const struct policy_key pf_keys[_PF_KEY_MAX] = {
 	[PF_KEY_ESWITCH_INLINE] = { "eswitch_inline", PF_FIELD(eswitch_inline) },
 	[PF_KEY_ESWITCH_ENCAP] = { "eswitch_encap", PF_FIELD(eswitch_encap) },
 	[PF_KEY_HW_TC_OFFLOAD] = { "hw_tc_offload", PF_FIELD(hw_tc_offload) },
+	[PF_KEY_RATE_GROUPS] = { "rate_groups", PF_FIELD(rate_groups) },
 };
 #undef PF_FIELD
 
@@ -257,6 +260,27 @@ static int gpu_keys_offered(const struct pf_plan_config *c, const struct pf_fact
 	return 0;
 }
 
+/* A VF's rate and port function exist in switchdev mode only; its rate's parent is a group. */
+static int switchdev_keys_valid(const struct policy *p, const struct pf_facts *pf, unsigned i,
+				const struct vf_config *vc)
+{
+	enum vf_key k = vc->set & VF_KEY_BIT(VF_KEY_RATE) ? VF_KEY_RATE : VF_KEY_PORT_FUNCTION;
+
+	if (!(vc->set & VF_SWITCHDEV_KEYS))
+		return 0;
+	if (!(p->set & (1u << PF_KEY_ESWITCH) && p->eswitch == ESWITCH_SWITCHDEV))
+		return log_error_errno(
+		    EINVAL,
+		    "%s:%u: %s vf %u: %s applies in switchdev mode: set eswitch = \"switchdev\"",
+		    p->path, vc->line[k], pf->addr, i, vf_key_to_string(k));
+	if (vc->rate.set & (1u << DLRATE_PARENT) &&
+	    !swcfg_group(p->rate_groups, p->n_rate_groups, vc->rate.parent))
+		return log_error_errno(
+		    EINVAL, "%s:%u: %s vf %u: rate parent \"%s\" is not in rate_groups", p->path,
+		    vc->rate.line[DLRATE_PARENT], pf->addr, i, vc->rate.parent);
+	return 0;
+}
+
 int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct pf_plan_config *ret)
 {
 	_cleanup_(pf_plan_config_done) struct pf_plan_config c = { .policy = p };
@@ -291,6 +315,15 @@ int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct 
 			    p->path, p->line[k], pf->addr, pf_key_to_string(k));
 			errors++;
 		}
+	if (swcfg_check_groups(p->rate_groups, p->n_rate_groups, p->path, pf->addr) < 0)
+		errors++;
+	if (p->set & (1u << PF_KEY_RATE_GROUPS) &&
+	    !(p->set & (1u << PF_KEY_ESWITCH) && p->eswitch == ESWITCH_SWITCHDEV)) {
+		log_error(
+		    "%s:%u: %s: rate_groups applies in switchdev mode: set eswitch = \"switchdev\"",
+		    p->path, p->line[PF_KEY_RATE_GROUPS], pf->addr);
+		errors++;
+	}
 	/* The kind may come from hwdb or the PCI class: check net-only keys against it now. */
 	if (c.kind != PF_KIND_NET && !(p->set & (1u << PF_KEY_KIND))) {
 		unsigned line;
@@ -337,6 +370,8 @@ int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct 
 			    pf->ifname);
 		}
 		r = gpu_keys_offered(&c, pf, i, &vc, &vf0);
+		if (r >= 0)
+			r = switchdev_keys_valid(p, pf, i, &vc);
 		if (r < 0)
 			return r;
 		if (vc.set & VF_KEY_BIT(VF_KEY_MSIX)) {
@@ -376,8 +411,13 @@ static void overlay(struct vf_config *dst, const struct vf_config *src, const ch
 		dst->set |= 1u << k;
 		dst->line[k] = src->line[k];
 		dst->origin[k] = origin;
-		memcpy((char *)dst + vf_keys[k].offset, (const char *)src + vf_keys[k].offset,
-		       vf_keys[k].size);
+		if (k == VF_KEY_RATE)
+			swcfg_merge_rate(&dst->rate, &src->rate);
+		else if (k == VF_KEY_PORT_FUNCTION)
+			swcfg_merge_portfn(&dst->portfn, &src->portfn);
+		else
+			memcpy((char *)dst + vf_keys[k].offset,
+			       (const char *)src + vf_keys[k].offset, vf_keys[k].size);
 	}
 }
 
@@ -443,6 +483,7 @@ void policy_free(struct policy *p)
 	free(p->path);
 	free(p->sections);
 	free(p->devlink);
+	free(p->rate_groups);
 	if (!p->in_block)
 		free(p);
 }

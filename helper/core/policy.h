@@ -8,6 +8,7 @@
 
 #include "shared/util.h"
 
+#include "core/swcfg.h"
 #include "sys/devlink.h"
 
 /* Policy files are small; anything larger is a mistake, not a policy. */
@@ -52,6 +53,7 @@ enum pf_key {
 	PF_KEY_ESWITCH_INLINE, /* the e-switch's inline and encap modes, set with its mode */
 	PF_KEY_ESWITCH_ENCAP,
 	PF_KEY_HW_TC_OFFLOAD, /* the PF interface's hw-tc-offload feature (ethtool -K) */
+	PF_KEY_RATE_GROUPS,   /* devlink rate nodes for the VFs' rate leaves (switchdev) */
 	_PF_KEY_MAX,
 };
 
@@ -82,6 +84,8 @@ enum vf_key {
 	VF_KEY_PREEMPT_TIMEOUT,
 	VF_KEY_VRAM_QUOTA,     /* its VRAM, provisioned while the PF has no VFs */
 	VF_KEY_SCHED_PRIORITY, /* xe sets it for all VFs at once: the same for every VF */
+	VF_KEY_RATE,	       /* its devlink rate leaf (switchdev), a group merged key by key */
+	VF_KEY_PORT_FUNCTION,  /* its devlink port function (switchdev), likewise */
 	_VF_KEY_MAX,
 };
 
@@ -127,7 +131,11 @@ struct vf_config {
 	unsigned exec_quantum_ms, preempt_timeout_us; /* 0: no limit (the driver's default) */
 	uint64_t vram_quota;			      /* bytes */
 	char sched_priority[8];			      /* "low" or "normal" */
+	struct vf_rate rate;
+	struct vf_portfn portfn;
 };
+/* Set only with eswitch = "switchdev" in the policy. */
+#define VF_SWITCHDEV_KEYS (VF_KEY_BIT(VF_KEY_RATE) | VF_KEY_BIT(VF_KEY_PORT_FUNCTION))
 
 struct vf_section {
 	char name[24]; /* "vf3", "vf2-7" */
@@ -161,6 +169,8 @@ struct policy {
 	bool nvme_release; /* release the primary controller's flexible resources first */
 	struct devlink_want *devlink; /* the devlink = { } group, in file order */
 	unsigned n_devlink;
+	struct rate_group *rate_groups; /* rate_groups = { }, in file order */
+	unsigned n_rate_groups;
 
 	bool has_vf_defaults;
 	struct vf_config vf_defaults;
@@ -171,6 +181,8 @@ struct policy {
 /* What the policy is matched and checked against, read from the device. */
 struct pf_facts {
 	char addr[PCI_ADDR_MAX];
+	char driver[MODULE_NAME_MAX]; /* its driver, "none" when none is bound */
+	char bus[16]; /* its bus: "pci", or "netdevsim" (its devlink handle is bus/addr) */
 	unsigned vendor, device;
 	char ifname[16]; /* empty when the PF has no netdev */
 	bool has_perm_mac;

@@ -133,16 +133,15 @@ static int put_eswitch(struct nl_msg *m, const struct devlink_eswitch *want)
 	return 0;
 }
 
+static int put_eswitch_fn(struct nl_msg *m, const void *want)
+{
+	return put_eswitch(m, want);
+}
+
 int devlink_eswitch_write(const struct devlink_dev *d, const struct devlink_eswitch *want,
 			  char *msg, size_t n)
 {
-	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
-	int r = new_msg(d, DEVLINK_CMD_ESWITCH_SET, NLM_F_ACK, &m);
-
-	if (r < 0)
-		return r;
-	r = put_eswitch(m, want);
-	return r < 0 ? r : request(m, NULL, NULL, msg, n);
+	return devlink_send(d, DEVLINK_CMD_ESWITCH_SET, put_eswitch_fn, want, msg, n);
 }
 
 int devlink_eswitch_set(const struct devlink_dev *d, enum eswitch_mode mode, char *msg, size_t n)
@@ -156,19 +155,50 @@ int devlink_eswitch_set(const struct devlink_dev *d, enum eswitch_mode mode, cha
 int devlink_eswitch_build(int fam, const struct devlink_dev *d, const struct devlink_eswitch *want,
 			  void **ret, size_t *ret_len)
 {
+	return devlink_build(fam, d, DEVLINK_CMD_ESWITCH_SET, put_eswitch_fn, want, ret, ret_len);
+}
+
+int devlink_build(int fam, const struct devlink_dev *d, uint8_t cmd, devlink_put_fn put,
+		  const void *arg, void **ret, size_t *ret_len)
+{
 	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
 	int r = nldl_load();
 
 	if (r < 0)
 		return r;
 	m = nlmsg_alloc();
-	if (!m ||
-	    !genlmsg_put(m, 0, 0, fam, 0, NLM_F_ACK, DEVLINK_CMD_ESWITCH_SET,
-			 DEVLINK_GENL_VERSION) ||
+	if (!m || !genlmsg_put(m, 0, 0, fam, 0, NLM_F_ACK, cmd, DEVLINK_GENL_VERSION) ||
 	    nla_put_string(m, DEVLINK_ATTR_BUS_NAME, d->bus) < 0 ||
-	    nla_put_string(m, DEVLINK_ATTR_DEV_NAME, d->name) < 0 || put_eswitch(m, want) < 0)
+	    nla_put_string(m, DEVLINK_ATTR_DEV_NAME, d->name) < 0 || put(m, arg) < 0)
 		return -ENOMEM;
 	return netlink_msg_copy(m, ret, ret_len);
+}
+
+int devlink_send(const struct devlink_dev *d, uint8_t cmd, devlink_put_fn put, const void *arg,
+		 char *msg, size_t n)
+{
+	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+	int r = new_msg(d, cmd, NLM_F_ACK, &m);
+
+	if (r < 0)
+		return r;
+	r = put(m, arg);
+	return r < 0 ? r : request(m, NULL, NULL, msg, n);
+}
+
+int devlink_dump(uint8_t cmd, netlink_reply_fn fn, void *data, char *msg, size_t n)
+{
+	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
+	int r = new_msg(NULL, cmd, NLM_F_DUMP, &m);
+
+	return r < 0 ? r : request(m, fn, data, msg, n);
+}
+
+bool devlink_msg_is(struct nlattr **tb, const struct devlink_dev *d)
+{
+	return tb[DEVLINK_ATTR_BUS_NAME] && tb[DEVLINK_ATTR_DEV_NAME] &&
+	       streq(nla_get_string(tb[DEVLINK_ATTR_BUS_NAME]), d->bus) &&
+	       streq(nla_get_string(tb[DEVLINK_ATTR_DEV_NAME]), d->name);
 }
 
 struct param_list {
@@ -225,9 +255,7 @@ static int parse_param(struct nl_msg *m, void *arg)
 	int rem;
 
 	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, DEVLINK_ATTR_MAX, NULL) < 0 ||
-	    !tb[DEVLINK_ATTR_BUS_NAME] || !tb[DEVLINK_ATTR_DEV_NAME] || !tb[DEVLINK_ATTR_PARAM] ||
-	    !streq(nla_get_string(tb[DEVLINK_ATTR_BUS_NAME]), l->dev->bus) ||
-	    !streq(nla_get_string(tb[DEVLINK_ATTR_DEV_NAME]), l->dev->name))
+	    !tb[DEVLINK_ATTR_PARAM] || !devlink_msg_is(tb, l->dev))
 		return NL_OK;
 	if (nla_parse_nested(pt, DEVLINK_ATTR_MAX, tb[DEVLINK_ATTR_PARAM], NULL) < 0 ||
 	    !pt[DEVLINK_ATTR_PARAM_NAME] || !pt[DEVLINK_ATTR_PARAM_TYPE])
@@ -250,15 +278,11 @@ static int parse_param(struct nl_msg *m, void *arg)
 int devlink_params(const struct devlink_dev *d, struct devlink_param **ret, unsigned *ret_n,
 		   char *msg, size_t n)
 {
-	_cleanup_(nlmsg_freep) struct nl_msg *m = NULL;
 	struct param_list l = { .dev = d };
 	int r;
 
 	/* Kernels before 6.3 dump every instance's parameters whatever the request names. */
-	r = new_msg(NULL, DEVLINK_CMD_PARAM_GET, NLM_F_DUMP, &m);
-	if (r < 0)
-		return r;
-	r = request(m, parse_param, &l, msg, n);
+	r = devlink_dump(DEVLINK_CMD_PARAM_GET, parse_param, &l, msg, n);
 	if (r >= 0 && l.err < 0)
 		r = l.err;
 	if (r < 0) {

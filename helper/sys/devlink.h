@@ -4,6 +4,9 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "sys/netlink.h"
 
 /* The e-switch modes (the kernel's DEVLINK_ESWITCH_MODE_*). */
 enum eswitch_mode {
@@ -110,3 +113,17 @@ const char *devlink_cmode_to_string(enum devlink_cmode c);
 /* The parameter's value in cmode as policy text ("32", "true", "dmfs"). */
 void devlink_value_format(const struct devlink_param *p, enum devlink_cmode c, char *buf, size_t n);
 void devlink_close(void);
+
+/* For the other devlink files (dlport.c): a request for d's instance whose attributes put()
+ * adds after its handle, sent (an ACK awaited) or built as bytes (the unit tests); a dump of
+ * cmd over every instance (kernels before 6.3 ignore a handle in a dump), each reply to fn,
+ * which keeps those devlink_msg_is() says are d's. */
+struct nl_msg;
+struct nlattr;
+typedef int (*devlink_put_fn)(struct nl_msg *m, const void *arg);
+int devlink_send(const struct devlink_dev *d, uint8_t cmd, devlink_put_fn put, const void *arg,
+		 char *msg, size_t n);
+int devlink_build(int fam, const struct devlink_dev *d, uint8_t cmd, devlink_put_fn put,
+		  const void *arg, void **ret, size_t *ret_len);
+int devlink_dump(uint8_t cmd, netlink_reply_fn fn, void *data, char *msg, size_t n);
+bool devlink_msg_is(struct nlattr **tb, const struct devlink_dev *d);

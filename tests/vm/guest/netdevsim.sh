@@ -213,3 +213,4 @@ check "6e GUID on Ethernet: named" 1 \
 check "6e GUID on Ethernet: nothing changed" "$before" "$(cat $D/sriov_numvfs; ip -d link show "$P" | grep -c ' vf ')"
 check "6e GUID on Ethernet: nothing written" 0 "$(grep -c ' -> ' /tmp/e1)"
 cp /tmp/before-guid.conf /etc/vio.d/90-netdevsim.conf
+. /vio-tests/switchdev.sh

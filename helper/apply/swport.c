@@ -1,0 +1,592 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A switchdev PF's rate groups and leaves, and its VFs' port functions (swport.h). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shared/log.h"
+#include "shared/util.h"
+
+#include "apply/swport.h"
+#include "sys/dlport.h"
+#include "state/lock.h"
+#include "state/record.h"
+
+#define RECORD "rate-groups"
+
+/* The PF's VF ports, read once per run (a dump lists every instance's ports). */
+static struct {
+	struct devlink_dev dev;
+	bool read;
+	int err;
+	char msg[256];
+	struct dlport *v;
+	unsigned n;
+} ports;
+
+void swport_close(void)
+{
+	free(ports.v);
+	ports.v = NULL;
+	ports.read = false;
+}
+
+static int ports_read(const struct pf_facts *f, bool fresh)
+{
+	if (ports.read && !fresh && streq(ports.dev.bus, f->bus) && streq(ports.dev.name, f->addr))
+		return ports.err;
+	swport_close();
+	snprintf(ports.dev.bus, sizeof(ports.dev.bus), "%s", f->bus);
+	snprintf(ports.dev.name, sizeof(ports.dev.name), "%s", f->addr);
+	ports.msg[0] = '\0';
+	ports.err = dlport_vf_ports(&ports.dev, &ports.v, &ports.n, ports.msg, sizeof(ports.msg));
+	ports.read = true;
+	return ports.err;
+}
+
+static const char *why(int r, const char *msg)
+{
+	static char buf[320];
+
+	if (msg[0])
+		snprintf(buf, sizeof(buf), "%s (%s)", msg, strerror(-r));
+	else
+		snprintf(buf, sizeof(buf), "%s", strerror(-r));
+	return buf;
+}
+
+static bool is_switchdev(const struct policy *p)
+{
+	return p->set & (1u << PF_KEY_ESWITCH) && p->eswitch == ESWITCH_SWITCHDEV;
+}
+
+/* The first port function key the VF's port does not report, or -1. */
+static int portfn_missing(const struct dlport *port, const struct vf_portfn *fn)
+{
+	for (enum portfn_key k = 0; k < _PORTFN_KEY_MAX; k++) {
+		bool has = k == PORTFN_HW_ADDR	    ? port->has_hw_addr
+			   : k == PORTFN_MAX_IO_EQS ? port->has_max_io_eqs
+						    : port->caps_reported & (1u << PORTFN_CAP(k));
+
+		if (fn->set & (1u << k) && !has && !(k == PORTFN_HW_ADDR && !fn->hw_addr))
+			return (int)k;
+	}
+	return -1;
+}
+
+static int portfn_refuse(const struct policy *p, const char *where, const char *drv,
+			 const struct vf_portfn *fn, int k)
+{
+	return log_error(
+		   "%s:%u: %s: port_function %s, but the PF's driver (%s) does not report it for the VF's devlink port; nothing changed",
+		   p->path, fn->line[k], where, swcfg_portfn_key_to_string(k), drv),
+	       EXIT_POLICY;
+}
+
+/* What the steps changed, to put back when a later change is refused. */
+struct undo {
+	struct dlrate_req *v;
+	struct dlrate *before;
+	unsigned n;
+};
+
+static void undo_done(struct undo *u)
+{
+	free(u->v);
+	free(u->before);
+}
+
+static int undo_push(struct undo *u, enum dlrate_op op, const struct dlrate *before, unsigned mask)
+{
+	struct dlrate_req *v = reallocarray(u->v, u->n + 1, sizeof(*v));
+	struct dlrate *b;
+
+	if (!v)
+		return -ENOMEM;
+	u->v = v;
+	b = reallocarray(u->before, u->n + 1, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	u->before = b;
+	u->before[u->n] = *before;
+	u->v[u->n] = (struct dlrate_req){ op, NULL, mask };
+	u->n++;
+	return 0;
+}
+
+static unsigned undo_run(struct undo *u, const struct devlink_dev *d)
+{
+	unsigned failed = 0;
+
+	while (u->n > 0) {
+		char msg[256] = "";
+
+		u->n--;
+		u->v[u->n].rate = &u->before[u->n];
+		failed += dlrate_send(d, &u->v[u->n], msg, sizeof(msg)) < 0;
+	}
+	return failed;
+}
+
+struct rates {
+	const struct pf_facts *facts;
+	const struct policy *p;
+	struct plan *plan;
+	struct devlink_dev dev;
+	struct dlrate *cur;
+	unsigned n_cur;
+	struct undo undo;
+	char **made; /* the groups vio made (the record), then those it still has */
+	unsigned n_made;
+};
+
+static struct dlrate *find_node(struct rates *s, const char *name)
+{
+	for (unsigned i = 0; i < s->n_cur; i++)
+		if (s->cur[i].node && streq(s->cur[i].name, name))
+			return &s->cur[i];
+	return NULL;
+}
+
+static struct dlrate *find_leaf(struct rates *s, unsigned port)
+{
+	for (unsigned i = 0; i < s->n_cur; i++)
+		if (!s->cur[i].node && s->cur[i].port == port)
+			return &s->cur[i];
+	return NULL;
+}
+
+static char *field_value(const struct dlrate *r, enum dlrate_field f, char *buf, size_t n)
+{
+	if (f == DLRATE_PARENT)
+		snprintf(buf, n, "%s", r->parent[0] ? r->parent : "(none)");
+	else
+		swcfg_rate_value(f, r->v[f], buf, n);
+	return buf;
+}
+
+/* A rate object as the policy would say it: every field it has. */
+static char *rate_format(const struct dlrate *r, char *buf, size_t n)
+{
+	struct vf_rate v = {};
+
+	for (unsigned f = 0; f < DLRATE_PARENT; f++)
+		if (r->v[f]) {
+			v.v[f] = r->v[f];
+			v.set |= 1u << f;
+		}
+	if (r->parent[0]) {
+		snprintf(v.parent, sizeof(v.parent), "%s", r->parent);
+		v.set |= 1u << DLRATE_PARENT;
+	}
+	swcfg_rate_format(&v, buf, n);
+	if (!buf[0])
+		snprintf(buf, n, "(no limits)");
+	return buf;
+}
+
+/* The fields a rate object has (to make it again as it was). */
+static unsigned fields_of(const struct dlrate *r)
+{
+	unsigned mask = r->parent[0] ? 1u << DLRATE_PARENT : 0;
+
+	for (unsigned f = 0; f < DLRATE_PARENT; f++)
+		if (r->v[f])
+			mask |= 1u << f;
+	return mask;
+}
+
+/* One request: recorded outside apply; sent, with its undo kept, in apply. */
+static int change(struct rates *s, const char *where, const char *what, const char *old,
+		  const char *new, enum dlrate_op op, struct dlrate *obj, unsigned mask,
+		  const struct dlrate *want)
+{
+	struct dlrate before = *obj, sent = *want;
+	struct dlrate_req q = { op, &sent, mask };
+	char msg[256] = "";
+	int r;
+
+	if (!plan_diff(s->plan, where, what, old, new))
+		return 0;
+	r = dlrate_send(&s->dev, &q, msg, sizeof(msg));
+	if (r < 0) {
+		unsigned failed = undo_run(&s->undo, &s->dev);
+
+		return log_error("%s: cannot set %s %s: %s; %s", where, what, new, why(r, msg),
+				 failed ? "some of this step's changes could not be put back"
+					: "nothing changed"),
+		       -EIO;
+	}
+	log_info("%s: %s %s -> %s", where, what, old, new);
+	r = undo_push(&s->undo,
+		      op == DLRATE_NEW	 ? DLRATE_DEL
+		      : op == DLRATE_DEL ? DLRATE_NEW
+					 : DLRATE_SET,
+		      &before, op == DLRATE_SET ? mask : fields_of(&before));
+	if (r < 0)
+		return log_oom(), -ENOMEM;
+	*obj = sent;
+	return 0;
+}
+
+/* The fields of want (mask) that obj lacks, each its own request. */
+static int set_fields(struct rates *s, const char *where, const char *prefix, struct dlrate *obj,
+		      const struct dlrate *want, unsigned mask)
+{
+	for (unsigned f = 0; f < _DLRATE_FIELD_MAX; f++) {
+		struct dlrate next = *obj;
+		char what[128], old[64], new[64];
+
+		if (!(mask & (1u << f)))
+			continue;
+		if (f == DLRATE_PARENT ? streq(obj->parent, want->parent) : obj->v[f] == want->v[f])
+			continue;
+		if (f == DLRATE_PARENT)
+			memcpy(next.parent, want->parent, sizeof(next.parent));
+		else
+			next.v[f] = want->v[f];
+		snprintf(what, sizeof(what), "%s %s", prefix, dlrate_field_to_string(f));
+		if (change(s, where, what, field_value(obj, f, old, sizeof(old)),
+			   field_value(&next, f, new, sizeof(new)), DLRATE_SET, obj, 1u << f,
+			   &next) < 0)
+			return -EIO;
+	}
+	return 0;
+}
+
+static struct dlrate want_of(const struct vf_rate *v)
+{
+	struct dlrate r = {};
+
+	memcpy(r.v, v->v, sizeof(r.v));
+	if (v->set & (1u << DLRATE_PARENT))
+		memcpy(r.parent, v->parent, sizeof(r.parent));
+	return r;
+}
+
+static bool made_by_vio(struct rates *s, const char *name)
+{
+	for (unsigned i = 0; i < s->n_made; i++)
+		if (streq(s->made[i], name))
+			return true;
+	return false;
+}
+
+static int note_made(struct rates *s, const char *name)
+{
+	char **v;
+
+	if (made_by_vio(s, name))
+		return 0;
+	v = reallocarray(s->made, s->n_made + 2, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	s->made = v;
+	s->made[s->n_made] = strdup(name);
+	if (!s->made[s->n_made])
+		return -ENOMEM;
+	s->made[++s->n_made] = NULL;
+	return 0;
+}
+
+/* The policy's groups, parents first. */
+static int groups(struct rates *s)
+{
+	const struct policy *p = s->p;
+	_cleanup_free_ bool *done = calloc(p->n_rate_groups ?: 1, sizeof(*done));
+	unsigned left = p->n_rate_groups;
+
+	if (!done)
+		return log_oom(), -ENOMEM;
+	while (left) {
+		for (unsigned i = 0; i < p->n_rate_groups; i++) {
+			const struct rate_group *g = &p->rate_groups[i];
+			const struct rate_group *up =
+			    g->rate.set & (1u << DLRATE_PARENT)
+				? swcfg_group(p->rate_groups, p->n_rate_groups, g->rate.parent)
+				: NULL;
+			struct dlrate want = want_of(&g->rate), *cur;
+			char what[128], new[256];
+
+			if (done[i] || (up && !done[up - p->rate_groups]))
+				continue;
+			done[i] = true;
+			left--;
+			want.node = true;
+			snprintf(want.name, sizeof(want.name), "%s", g->name);
+			snprintf(what, sizeof(what), "rate group %s", g->name);
+			cur = find_node(s, g->name);
+			if (cur) {
+				if (set_fields(s, s->facts->addr, what, cur, &want, g->rate.set) <
+				    0)
+					return -EIO;
+				continue;
+			}
+			struct dlrate *grown = reallocarray(s->cur, s->n_cur + 1, sizeof(*grown));
+
+			if (!grown)
+				return log_oom(), -ENOMEM;
+			s->cur = grown;
+			cur = &s->cur[s->n_cur++];
+			*cur = (struct dlrate){ .node = true };
+			snprintf(cur->name, sizeof(cur->name), "%s", g->name);
+			if (change(s, s->facts->addr, what, "(none)",
+				   rate_format(&want, new, sizeof(new)), DLRATE_NEW, cur,
+				   g->rate.set, &want) < 0)
+				return -EIO;
+			if (s->plan->mode == PLAN_APPLY && note_made(s, g->name) < 0)
+				return log_oom(), -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int leaves(struct rates *s, const struct pf_plan_config *pc)
+{
+	for (unsigned i = 0; i < pc->vfs; i++) {
+		const struct dlport *port;
+		struct dlrate want, *leaf;
+		struct vf_config vc;
+		char where[64];
+
+		if (policy_resolve_vf(pc, i, &vc) < 0)
+			return -EINVAL;
+		if (!(vc.set & VF_KEY_BIT(VF_KEY_RATE)))
+			continue;
+		snprintf(where, sizeof(where), "%s vf %u", s->facts->addr, i);
+		port = dlport_find_vf(ports.v, ports.n, i);
+		leaf = port ? find_leaf(s, port->index) : NULL;
+		if (!leaf)
+			return log_error(
+				   "%s:%u: %s: rate, but the VF has no devlink rate leaf (its driver makes none in switchdev mode); nothing changed",
+				   s->p->path, vc.line[VF_KEY_RATE], where),
+			       -EOPNOTSUPP;
+		want = want_of(&vc.rate);
+		want.port = leaf->port;
+		if (set_fields(s, where, "rate", leaf, &want, vc.rate.set) < 0)
+			return -EIO;
+	}
+	return 0;
+}
+
+/* Groups vio made that the policy dropped: their members out first, then the group. */
+static int stale(struct rates *s)
+{
+	for (unsigned pass = 0; pass < 2; pass++)
+		for (unsigned i = 0; i < s->n_made; i++) {
+			const char *name = s->made[i];
+			struct dlrate *node = find_node(s, name);
+			char what[128], old[256];
+
+			if (!node || swcfg_group(s->p->rate_groups, s->p->n_rate_groups, name))
+				continue;
+			if (pass == 1) {
+				snprintf(what, sizeof(what), "rate group %s", name);
+				if (change(s, s->facts->addr, what,
+					   rate_format(node, old, sizeof(old)), "(none)",
+					   DLRATE_DEL, node, 0, node) < 0)
+					return -EIO;
+				node->name[0] = '\0'; /* gone */
+				continue;
+			}
+			for (unsigned j = 0; j < s->n_cur; j++) {
+				struct dlrate *c = &s->cur[j], out = *c;
+				const struct dlport *port = NULL;
+				char where[64];
+
+				if (!streq(c->parent, name))
+					continue;
+				out.parent[0] = '\0';
+				for (unsigned k = 0; !c->node && k < ports.n; k++)
+					if (ports.v[k].index == c->port)
+						port = &ports.v[k];
+				if (c->node)
+					snprintf(where, sizeof(where), "%s", s->facts->addr);
+				else if (port)
+					snprintf(where, sizeof(where), "%s vf %d", s->facts->addr,
+						 port->vfnum);
+				else
+					snprintf(where, sizeof(where), "%s port %u", s->facts->addr,
+						 c->port);
+				snprintf(what, sizeof(what), "%s%s parent",
+					 c->node ? "rate group " : "rate", c->node ? c->name : "");
+				if (change(s, where, what, name, "(none)", DLRATE_SET, c,
+					   1u << DLRATE_PARENT, &out) < 0)
+					return -EIO;
+			}
+		}
+	return 0;
+}
+
+static int record_keep(struct rates *s)
+{
+	unsigned n = 0;
+
+	/* Those still there (deleted ones were renamed ""), the policy's or not. */
+	for (unsigned i = 0; i < s->n_made; i++) {
+		if (find_node(s, s->made[i]))
+			s->made[n++] = s->made[i];
+		else
+			free(s->made[i]);
+	}
+	s->n_made = n;
+	if (s->made)
+		s->made[n] = NULL;
+	return record_write(RECORD, s->facts->addr, s->made);
+}
+
+int swport_pf(const struct pf_facts *facts, const struct pf_plan_config *pc, struct plan *plan,
+	      bool *ret_changed)
+{
+	const struct policy *p = pc->policy;
+	struct rates s = { .facts = facts, .p = p, .plan = plan };
+	enum eswitch_mode mode;
+	bool any_rate = false, any_fn = false;
+	char msg[256] = "";
+	int r, ex = EXIT_DEVICE;
+
+	*ret_changed = false;
+	if (!is_switchdev(p))
+		return EXIT_OK;
+	for (unsigned i = 0; i < pc->vfs; i++) {
+		struct vf_config vc;
+
+		if (policy_resolve_vf(pc, i, &vc) < 0)
+			return EXIT_POLICY;
+		any_rate |= vc.set & VF_KEY_BIT(VF_KEY_RATE);
+		any_fn |= vc.set & VF_KEY_BIT(VF_KEY_PORT_FUNCTION);
+	}
+	if (record_read(RECORD, facts->addr, &s.made) < 0)
+		return log_oom(), EXIT_DEVICE;
+	while (s.made[s.n_made])
+		s.n_made++;
+	if (!p->n_rate_groups && !any_rate && !any_fn && !s.n_made) {
+		record_free(s.made);
+		return EXIT_OK;
+	}
+	snprintf(s.dev.bus, sizeof(s.dev.bus), "%s", facts->bus);
+	snprintf(s.dev.name, sizeof(s.dev.name), "%s", facts->addr);
+	/* Before apply has set the mode there are no VF ports to compare. */
+	if (devlink_eswitch_get(&s.dev, &mode, msg, sizeof(msg)) < 0 || mode != ESWITCH_SWITCHDEV) {
+		plan_note(
+		    plan, facts->addr,
+		    "rate groups, rates and port functions are compared once the e-switch is in switchdev mode");
+		record_free(s.made);
+		return EXIT_OK;
+	}
+	r = ports_read(facts, true);
+	if (r < 0) {
+		log_error("%s: cannot read its devlink ports: %s", facts->addr, why(r, ports.msg));
+		goto out;
+	}
+	for (unsigned i = 0; any_fn && i < pc->vfs; i++) {
+		const struct dlport *port = dlport_find_vf(ports.v, ports.n, i);
+		struct vf_config vc;
+		char where[64];
+		int k;
+
+		(void)policy_resolve_vf(pc, i, &vc);
+		if (!(vc.set & VF_KEY_BIT(VF_KEY_PORT_FUNCTION)))
+			continue;
+		snprintf(where, sizeof(where), "%s vf %u", facts->addr, i);
+		if (!port) {
+			log_error(
+			    "%s:%u: %s: port_function, but the VF has no devlink port; nothing changed",
+			    p->path, vc.line[VF_KEY_PORT_FUNCTION], where);
+			goto out;
+		}
+		k = portfn_missing(port, &vc.portfn);
+		if (k >= 0) {
+			ex = portfn_refuse(p, where, facts->driver, &vc.portfn, k);
+			goto out;
+		}
+	}
+	r = dlrate_list(&s.dev, &s.cur, &s.n_cur, msg, sizeof(msg));
+	if (r < 0 && (p->n_rate_groups || any_rate)) {
+		log_error("%s: cannot read its devlink rates: %s", facts->addr, why(r, msg));
+		goto out;
+	}
+	if (r >= 0 && (groups(&s) < 0 || leaves(&s, pc) < 0 || stale(&s) < 0))
+		goto out;
+	if (plan->mode == PLAN_APPLY && record_keep(&s) < 0)
+		log_warning("%s: cannot note the rate groups vio made in %s/%s", facts->addr,
+			    runtime_dir(), RECORD);
+	ex = EXIT_OK;
+	*ret_changed = s.undo.n > 0;
+out:
+	undo_done(&s.undo);
+	free(s.cur);
+	record_free(s.made);
+	return ex;
+}
+
+int swport_vf(const struct pf_facts *facts, const struct pf_plan_config *pc, unsigned index,
+	      const struct vf_config *vc, const uint8_t *mac, const char *where, struct plan *plan)
+{
+	const struct policy *p = pc->policy;
+	static const struct vf_portfn stable = { .set = 1u << PORTFN_HW_ADDR, .hw_addr = true };
+	const struct vf_portfn *fn = &vc->portfn;
+	bool explicit = vc->set & VF_KEY_BIT(VF_KEY_PORT_FUNCTION);
+	const struct dlport *port;
+	int r, k;
+
+	if (!is_switchdev(p) || (!explicit && !mac))
+		return EXIT_OK;
+	r = ports_read(facts, false);
+	port = r >= 0 ? dlport_find_vf(ports.v, ports.n, index) : NULL;
+	/* The stable MAC goes in as the function's hw_addr only where the port reports one. */
+	if (!explicit)
+		fn = &stable;
+	if (!port || (!explicit && !port->has_hw_addr))
+		return explicit
+		       ? log_error("%s:%u: %s: port_function, but %s", p->path,
+				   vc->line[VF_KEY_PORT_FUNCTION], where,
+				   r < 0 ? why(r, ports.msg) : "the VF has no devlink port"),
+		       EXIT_DEVICE : EXIT_OK;
+	k = portfn_missing(port, fn);
+	if (k >= 0)
+		return portfn_refuse(p, where, facts->driver, fn, k);
+	for (k = 0; k < _PORTFN_KEY_MAX; k++) {
+		struct dlport_fn_set set = { .port = port->index };
+		char old[32], new[32], what[64], msg[256] = "";
+
+		if (!(fn->set & (1u << k)))
+			continue;
+		if (k == PORTFN_HW_ADDR) {
+			if (!fn->hw_addr || !mac || !memcmp(port->hw_addr, mac, 6))
+				continue;
+			set.attr = DLPORT_FN_HW_ADDR;
+			memcpy(set.hw_addr, mac, 6);
+			mac_format(port->hw_addr, old);
+			mac_format(mac, new);
+		} else if (k == PORTFN_MAX_IO_EQS) {
+			if (port->max_io_eqs == fn->max_io_eqs)
+				continue;
+			set.attr = DLPORT_FN_MAX_IO_EQS;
+			set.max_io_eqs = fn->max_io_eqs;
+			snprintf(old, sizeof(old), "%" PRIu32, port->max_io_eqs);
+			snprintf(new, sizeof(new), "%" PRIu32, fn->max_io_eqs);
+		} else {
+			bool on = port->caps & (1u << PORTFN_CAP(k));
+
+			if (on == fn->cap[PORTFN_CAP(k)])
+				continue;
+			set.attr = DLPORT_FN_CAP;
+			set.cap = PORTFN_CAP(k);
+			set.on = !on;
+			snprintf(old, sizeof(old), "%s", on ? "true" : "false");
+			snprintf(new, sizeof(new), "%s", on ? "false" : "true");
+		}
+		snprintf(what, sizeof(what), "port_function %s", swcfg_portfn_key_to_string(k));
+		if (!plan_diff(plan, where, what, old, new))
+			continue;
+		r = dlport_fn_set(&ports.dev, &set, msg, sizeof(msg));
+		if (r < 0)
+			return log_error("%s: cannot set %s %s: %s", where, what, new, why(r, msg)),
+			       EXIT_DEVICE;
+		log_info("%s: %s %s -> %s", where, what, old, new);
+	}
+	return EXIT_OK;
+}

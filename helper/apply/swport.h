@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "shared/exit.h"
+
+#include "core/plan.h"
+#include "core/policy.h"
+
+/*
+ * A switchdev PF's VF ports: devlink rate groups and leaves, and each VF's port function. In
+ * the PF's step, after its mode and VFs are in place: every VF's port function keys checked
+ * against what its port reports (nothing changes if one is missing), then the policy's rate
+ * groups (parents first), the VFs' leaves, and the groups vio made that the policy no longer
+ * has (their members taken out first). A refused change puts back what the step changed.
+ * An EXIT_* code.
+ */
+int swport_pf(const struct pf_facts *facts, const struct pf_plan_config *pc, struct plan *plan,
+	      bool *ret_changed);
+/* In a VF's step, before its driver binds: its port function (hw_addr, capabilities,
+ * max_io_eqs). mac: the VF's MAC (the policy's or the stable one) or NULL. An EXIT_* code. */
+int swport_vf(const struct pf_facts *facts, const struct pf_plan_config *pc, unsigned index,
+	      const struct vf_config *vc, const uint8_t *mac, const char *where, struct plan *plan);
+void swport_close(void);
