@@ -23,6 +23,7 @@
 #include "apply/vfdev.h"
 #include "apply/gpuprofile.h"
 #include "apply/swport.h"
+#include "apply/swrep.h"
 #include "apply/vfmsix.h"
 #include "core/guard.h"
 #include "state/lock.h"
@@ -166,7 +167,9 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o, struct
 		       EXIT_DEVICE;
 
 	/* Everything devlink and NVMe is read and checked before anything changes. */
-	ex = pf_devlink_plan(pf, facts, pc, o->plan, &dl);
+	ex = swrep_check(facts, pc);
+	if (ex == EXIT_OK)
+		ex = pf_devlink_plan(pf, facts, pc, o->plan, &dl);
 	if (ex == EXIT_OK)
 		ex = nvmevirt_plan_pf(pf, facts, pc, o->plan, np);
 	if (ex != EXIT_OK)
@@ -232,6 +235,10 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o, struct
 		return ex;
 	changed |= tc_changed;
 	ex = swport_pf(facts, pc, o->plan, &tc_changed);
+	if (ex != EXIT_OK)
+		return ex;
+	changed |= tc_changed;
+	ex = swrep_apply(facts, pc, o->plan, &tc_changed);
 	if (ex != EXIT_OK)
 		return ex;
 	changed |= tc_changed;

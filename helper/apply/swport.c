@@ -10,52 +10,12 @@
 #include "shared/util.h"
 
 #include "apply/swport.h"
+#include "apply/vfports.h"
 #include "sys/dlport.h"
 #include "state/lock.h"
 #include "state/record.h"
 
 #define RECORD "rate-groups"
-
-/* The PF's VF ports, read once per run (a dump lists every instance's ports). */
-static struct {
-	struct devlink_dev dev;
-	bool read;
-	int err;
-	char msg[256];
-	struct dlport *v;
-	unsigned n;
-} ports;
-
-void swport_close(void)
-{
-	free(ports.v);
-	ports.v = NULL;
-	ports.read = false;
-}
-
-static int ports_read(const struct pf_facts *f, bool fresh)
-{
-	if (ports.read && !fresh && streq(ports.dev.bus, f->bus) && streq(ports.dev.name, f->addr))
-		return ports.err;
-	swport_close();
-	snprintf(ports.dev.bus, sizeof(ports.dev.bus), "%s", f->bus);
-	snprintf(ports.dev.name, sizeof(ports.dev.name), "%s", f->addr);
-	ports.msg[0] = '\0';
-	ports.err = dlport_vf_ports(&ports.dev, &ports.v, &ports.n, ports.msg, sizeof(ports.msg));
-	ports.read = true;
-	return ports.err;
-}
-
-static const char *why(int r, const char *msg)
-{
-	static char buf[320];
-
-	if (msg[0])
-		snprintf(buf, sizeof(buf), "%s (%s)", msg, strerror(-r));
-	else
-		snprintf(buf, sizeof(buf), "%s", strerror(-r));
-	return buf;
-}
 
 static bool is_switchdev(const struct policy *p)
 {
@@ -214,7 +174,8 @@ static int change(struct rates *s, const char *where, const char *what, const ch
 	if (r < 0) {
 		unsigned failed = undo_run(&s->undo, &s->dev);
 
-		return log_error("%s: cannot set %s %s: %s; %s", where, what, new, why(r, msg),
+		return log_error("%s: cannot set %s %s: %s; %s", where, what, new,
+				 vfports_why(r, msg),
 				 failed ? "some of this step's changes could not be put back"
 					: "nothing changed"),
 		       -EIO;
@@ -356,7 +317,7 @@ static int leaves(struct rates *s, const struct pf_plan_config *pc)
 		if (!(vc.set & VF_KEY_BIT(VF_KEY_RATE)))
 			continue;
 		snprintf(where, sizeof(where), "%s vf %u", s->facts->addr, i);
-		port = dlport_find_vf(ports.v, ports.n, i);
+		port = dlport_find_vf(vfports.v, vfports.n, i);
 		leaf = port ? find_leaf(s, port->index) : NULL;
 		if (!leaf)
 			return log_error(
@@ -399,9 +360,9 @@ static int stale(struct rates *s)
 				if (!streq(c->parent, name))
 					continue;
 				out.parent[0] = '\0';
-				for (unsigned k = 0; !c->node && k < ports.n; k++)
-					if (ports.v[k].index == c->port)
-						port = &ports.v[k];
+				for (unsigned k = 0; !c->node && k < vfports.n; k++)
+					if (vfports.v[k].index == c->port)
+						port = &vfports.v[k];
 				if (c->node)
 					snprintf(where, sizeof(where), "%s", s->facts->addr);
 				else if (port)
@@ -476,13 +437,14 @@ int swport_pf(const struct pf_facts *facts, const struct pf_plan_config *pc, str
 		record_free(s.made);
 		return EXIT_OK;
 	}
-	r = ports_read(facts, true);
+	r = vfports_read(facts, true);
 	if (r < 0) {
-		log_error("%s: cannot read its devlink ports: %s", facts->addr, why(r, ports.msg));
+		log_error("%s: cannot read its devlink ports: %s", facts->addr,
+			  vfports_why(r, vfports.msg));
 		goto out;
 	}
 	for (unsigned i = 0; any_fn && i < pc->vfs; i++) {
-		const struct dlport *port = dlport_find_vf(ports.v, ports.n, i);
+		const struct dlport *port = dlport_find_vf(vfports.v, vfports.n, i);
 		struct vf_config vc;
 		char where[64];
 		int k;
@@ -505,7 +467,8 @@ int swport_pf(const struct pf_facts *facts, const struct pf_plan_config *pc, str
 	}
 	r = dlrate_list(&s.dev, &s.cur, &s.n_cur, msg, sizeof(msg));
 	if (r < 0 && (p->n_rate_groups || any_rate)) {
-		log_error("%s: cannot read its devlink rates: %s", facts->addr, why(r, msg));
+		log_error("%s: cannot read its devlink rates: %s", facts->addr,
+			  vfports_why(r, msg));
 		goto out;
 	}
 	if (r >= 0 && (groups(&s) < 0 || leaves(&s, pc) < 0 || stale(&s) < 0))
@@ -534,16 +497,16 @@ int swport_vf(const struct pf_facts *facts, const struct pf_plan_config *pc, uns
 
 	if (!is_switchdev(p) || (!explicit && !mac))
 		return EXIT_OK;
-	r = ports_read(facts, false);
-	port = r >= 0 ? dlport_find_vf(ports.v, ports.n, index) : NULL;
+	r = vfports_read(facts, false);
+	port = r >= 0 ? dlport_find_vf(vfports.v, vfports.n, index) : NULL;
 	/* The stable MAC goes in as the function's hw_addr only where the port reports one. */
 	if (!explicit)
 		fn = &stable;
 	if (!port || (!explicit && !port->has_hw_addr))
-		return explicit
-		       ? log_error("%s:%u: %s: port_function, but %s", p->path,
-				   vc->line[VF_KEY_PORT_FUNCTION], where,
-				   r < 0 ? why(r, ports.msg) : "the VF has no devlink port"),
+		return explicit	   ? log_error("%s:%u: %s: port_function, but %s", p->path,
+					       vc->line[VF_KEY_PORT_FUNCTION], where,
+					       r < 0 ? vfports_why(r, vfports.msg)
+						     : "the VF has no devlink port"),
 		       EXIT_DEVICE : EXIT_OK;
 	k = portfn_missing(port, fn);
 	if (k >= 0)
@@ -582,9 +545,10 @@ int swport_vf(const struct pf_facts *facts, const struct pf_plan_config *pc, uns
 		snprintf(what, sizeof(what), "port_function %s", swcfg_portfn_key_to_string(k));
 		if (!plan_diff(plan, where, what, old, new))
 			continue;
-		r = dlport_fn_set(&ports.dev, &set, msg, sizeof(msg));
+		r = dlport_fn_set(&vfports.dev, &set, msg, sizeof(msg));
 		if (r < 0)
-			return log_error("%s: cannot set %s %s: %s", where, what, new, why(r, msg)),
+			return log_error("%s: cannot set %s %s: %s", where, what, new,
+					 vfports_why(r, msg)),
 			       EXIT_DEVICE;
 		log_info("%s: %s %s -> %s", where, what, old, new);
 	}

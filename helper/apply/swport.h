@@ -20,4 +20,3 @@ int swport_pf(const struct pf_facts *facts, const struct pf_plan_config *pc, str
  * max_io_eqs). mac: the VF's MAC (the policy's or the stable one) or NULL. An EXIT_* code. */
 int swport_vf(const struct pf_facts *facts, const struct pf_plan_config *pc, unsigned index,
 	      const struct vf_config *vc, const uint8_t *mac, const char *where, struct plan *plan);
-void swport_close(void);

@@ -53,6 +53,12 @@ const char *vfdev_managed_by(const struct pf_plan_config *pc, const struct vf_co
 		*ret_why = "default: the host's network manager decides";
 		return NULL;
 	}
+	return vfdev_manager_ids(m, ret_nm_unmanaged);
+}
+
+const char *vfdev_manager_ids(const char *m, const char **ret_nm_unmanaged)
+{
+	*ret_nm_unmanaged = NULL;
 	/* systemd-networkd manages a link only when ID_NET_MANAGED_BY is unset or its own ID;
 	 * NetworkManager leaves alone what has NM_UNMANAGED=1. */
 	if (streq(m, "host"))

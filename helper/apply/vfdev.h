@@ -31,5 +31,7 @@ int vfdev_vfio_cdev_export(FILE *f, const char *name, const struct apply_opts *o
 
 /* Who manages a VF's netdev: the ID for ID_NET_MANAGED_BY (NULL: the host decides) and
  * NM_UNMANAGED's value; why says where it came from. */
+/* A managed_by value's ID_NET_MANAGED_BY (NULL for "host": nothing set) and NM_UNMANAGED. */
+const char *vfdev_manager_ids(const char *m, const char **ret_nm_unmanaged);
 const char *vfdev_managed_by(const struct pf_plan_config *pc, const struct vf_config *vc,
 			     const char **ret_nm_unmanaged, const char **ret_why);

@@ -15,7 +15,7 @@
 #include "shared/util.h"
 
 #include "apply/apply.h"
-#include "apply/swport.h"
+#include "apply/vfports.h"
 #include "apply/netvf.h"
 #include "apply/run.h"
 #include "apply/vfdev.h"
@@ -538,7 +538,7 @@ static int run(const struct cmd *c, int argc, char *argv[])
 	netlink_close();
 	devlink_close();
 	ethtool_close();
-	swport_close();
+	vfports_close();
 	policyset_done(&set);
 	return ex;
 }

@@ -129,6 +129,33 @@ static void parse_pf(struct policy *p, const struct conf_node *g)
 			key = PF_KEY_ESWITCH_ENCAP;
 			if (!value_choice(p, s, eswitch_encap_to_string, &p->eswitch_encap))
 				continue;
+		} else if (streq(k, "representor_name")) {
+			key = PF_KEY_REP_NAME;
+			v = value_string(p, s);
+			if (!v)
+				continue;
+			if (strlen(v) >= sizeof(p->rep_name) ||
+			    swcfg_rep_name(v, "p", 0, 0, NULL, 0) < 0) {
+				value_error(
+				    p, line,
+				    "representor_name = \"%s\": a name with %%v (the VF's number), and if wanted %%p (the PF's interface) and %%f (its PF number); letters, digits, '_', '-' and '.'",
+				    v);
+				continue;
+			}
+			snprintf(p->rep_name, sizeof(p->rep_name), "%s", v);
+		} else if (streq(k, "representor_managed_by")) {
+			key = PF_KEY_REP_MANAGED_BY;
+			v = value_string(p, s);
+			if (!v)
+				continue;
+			if (!value_managed_by_valid(v)) {
+				value_error(
+				    p, line,
+				    "representor_managed_by = \"%s\": must be \"host\", \"none\", \"networkd\", \"NetworkManager\" or a manager's ID such as \"org.example.Agent\"",
+				    v);
+				continue;
+			}
+			snprintf(p->rep_managed_by, sizeof(p->rep_managed_by), "%s", v);
 		} else if (streq(k, "rate_groups")) {
 			key = PF_KEY_RATE_GROUPS;
 			if (!dlpolicy_parse_groups(p, s))

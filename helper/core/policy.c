@@ -80,6 +80,8 @@ const struct policy_key pf_keys[_PF_KEY_MAX] = {
 	[PF_KEY_ESWITCH_ENCAP] = { "eswitch_encap", PF_FIELD(eswitch_encap) },
 	[PF_KEY_HW_TC_OFFLOAD] = { "hw_tc_offload", PF_FIELD(hw_tc_offload) },
 	[PF_KEY_RATE_GROUPS] = { "rate_groups", PF_FIELD(rate_groups) },
+	[PF_KEY_REP_NAME] = { "representor_name", PF_FIELD(rep_name) },
+	[PF_KEY_REP_MANAGED_BY] = { "representor_managed_by", PF_FIELD(rep_managed_by) },
 };
 #undef PF_FIELD
 
@@ -317,13 +319,14 @@ int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct 
 		}
 	if (swcfg_check_groups(p->rate_groups, p->n_rate_groups, p->path, pf->addr) < 0)
 		errors++;
-	if (p->set & (1u << PF_KEY_RATE_GROUPS) &&
-	    !(p->set & (1u << PF_KEY_ESWITCH) && p->eswitch == ESWITCH_SWITCHDEV)) {
-		log_error(
-		    "%s:%u: %s: rate_groups applies in switchdev mode: set eswitch = \"switchdev\"",
-		    p->path, p->line[PF_KEY_RATE_GROUPS], pf->addr);
-		errors++;
-	}
+	for (enum pf_key k = PF_KEY_RATE_GROUPS; k <= PF_KEY_REP_MANAGED_BY; k++)
+		if (p->set & (1u << k) &&
+		    !(p->set & (1u << PF_KEY_ESWITCH) && p->eswitch == ESWITCH_SWITCHDEV)) {
+			log_error(
+			    "%s:%u: %s: %s applies in switchdev mode: set eswitch = \"switchdev\"",
+			    p->path, p->line[k], pf->addr, pf_key_to_string(k));
+			errors++;
+		}
 	/* The kind may come from hwdb or the PCI class: check net-only keys against it now. */
 	if (c.kind != PF_KIND_NET && !(p->set & (1u << PF_KEY_KIND))) {
 		unsigned line;

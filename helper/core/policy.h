@@ -52,8 +52,10 @@ enum pf_key {
 	PF_KEY_NVME_RELEASE,
 	PF_KEY_ESWITCH_INLINE, /* the e-switch's inline and encap modes, set with its mode */
 	PF_KEY_ESWITCH_ENCAP,
-	PF_KEY_HW_TC_OFFLOAD, /* the PF interface's hw-tc-offload feature (ethtool -K) */
-	PF_KEY_RATE_GROUPS,   /* devlink rate nodes for the VFs' rate leaves (switchdev) */
+	PF_KEY_HW_TC_OFFLOAD,  /* the PF interface's hw-tc-offload feature (ethtool -K) */
+	PF_KEY_RATE_GROUPS,    /* devlink rate nodes for the VFs' rate leaves (switchdev) */
+	PF_KEY_REP_NAME,       /* the VFs' representors: a name template (switchdev) */
+	PF_KEY_REP_MANAGED_BY, /* and who manages them */
 	_PF_KEY_MAX,
 };
 
@@ -170,6 +172,8 @@ struct policy {
 	struct devlink_want *devlink; /* the devlink = { } group, in file order */
 	unsigned n_devlink;
 	struct rate_group *rate_groups; /* rate_groups = { }, in file order */
+	char rep_name[32];		/* representor_name: "%p_%v" */
+	char rep_managed_by[64];	/* representor_managed_by, as a VF's managed_by */
 	unsigned n_rate_groups;
 
 	bool has_vf_defaults;

@@ -21,6 +21,42 @@ const char *swcfg_portfn_key_to_string(enum portfn_key k)
 	return k < _PORTFN_KEY_MAX ? portfn_names[k] : NULL;
 }
 
+int swcfg_rep_name(const char *tmpl, const char *pf, unsigned pfnum, unsigned vf, char *buf,
+		   size_t n)
+{
+	static const char ok[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.";
+	char out[256];
+	size_t len = 0;
+	bool has_vf = false;
+
+	for (const char *t = tmpl; *t && len < sizeof(out) - 16; t++) {
+		if (*t != '%') {
+			if (!strchr(ok, *t))
+				return -EINVAL;
+			out[len++] = *t;
+		} else if (t[1] == 'p') {
+			len += snprintf(out + len, sizeof(out) - len, "%.15s", pf);
+			t++;
+		} else if (t[1] == 'v') {
+			has_vf = true;
+			len += snprintf(out + len, sizeof(out) - len, "%u", vf);
+			t++;
+		} else if (t[1] == 'f') {
+			len += snprintf(out + len, sizeof(out) - len, "%u", pfnum);
+			t++;
+		} else {
+			return -EINVAL;
+		}
+	}
+	if (!has_vf)
+		return -EINVAL;
+	out[len] = '\0';
+	if (buf)
+		snprintf(buf, n, "%s", out);
+	return (int)len;
+}
+
 const struct rate_group *swcfg_group(const struct rate_group *v, unsigned n, const char *name)
 {
 	for (unsigned i = 0; i < n; i++)

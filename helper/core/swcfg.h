@@ -55,4 +55,9 @@ char *swcfg_portfn_format(const struct vf_portfn *f, char *buf, size_t n);
 char *swcfg_rate_value(enum dlrate_field f, uint64_t v, char *buf, size_t n);
 /* The groups are a forest: every parent named, no cycle. -EINVAL, logged with path:line. */
 int swcfg_check_groups(const struct rate_group *v, unsigned n, const char *path, const char *pf);
+/* A representor's name from the policy's template: %p the PF's interface, %v the VF's number,
+ * %f its PF number. The name's length (buf may be NULL), or -EINVAL for an unknown sequence,
+ * no %v, or a character an interface name cannot have. */
+int swcfg_rep_name(const char *tmpl, const char *pf, unsigned pfnum, unsigned vf, char *buf,
+		   size_t n);
 const struct rate_group *swcfg_group(const struct rate_group *v, unsigned n, const char *name);

@@ -425,12 +425,17 @@ int pcidev_trigger(const struct pcidev *d)
 
 int netdev_trigger(const char *ifname)
 {
-	char p[64];
+	return netdev_trigger_action(ifname, "change");
+}
+
+int netdev_trigger_action(const char *ifname, const char *action)
+{
+	char p[80];
 
 	if (!ifname_valid(ifname))
 		return -EINVAL;
-	snprintf(p, sizeof(p), "/sys/class/net/%s", ifname);
-	return trigger(p);
+	snprintf(p, sizeof(p), "/sys/class/net/%s/uevent", ifname);
+	return write_file(p, action);
 }
 
 int vfio_group_trigger(unsigned group)

@@ -74,6 +74,8 @@ int pcidev_netdev_settled(const struct pcidev *d, char ret[static 16]);
 /* "change" events, as `udevadm trigger` sends: udev runs its rules for the device again. */
 int pcidev_trigger(const struct pcidev *d);
 int netdev_trigger(const char *ifname);
+/* An event of that action ("add": udev names the interface again, as at its birth). */
+int netdev_trigger_action(const char *ifname, const char *action);
 int vfio_group_trigger(unsigned group);
 /* Calls fn for each PCI device of an IOMMU group; stops at the first nonzero return. */
 int iommu_group_foreach(unsigned group, int (*fn)(struct pcidev *d, void *userdata),

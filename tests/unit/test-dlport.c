@@ -9,6 +9,7 @@
  * RATE_TX_WEIGHT 178 (u32); capability bits roce 0, migratable 1, ipsec_crypto 2,
  * ipsec_packet 3.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -180,6 +181,21 @@ int main(void)
 	CHECK_STREQ(swcfg_rate_value(DLRATE_TX_SHARE, 0, b, sizeof(b)), "0");
 	CHECK_STREQ(swcfg_rate_value(DLRATE_TX_WEIGHT, 50, b, sizeof(b)), "50");
 	CHECK_STREQ(dlport_cap_to_string(DLPORT_CAP_IPSEC_PACKET), "ipsec_packet");
+
+	/* Representor names: %p the PF's interface, %v the VF, %f the PF number; an interface
+	 * name's characters only, and %v always. */
+	char n[64];
+
+	CHECK(swcfg_rep_name("%p_%v", "enp59s0f0np0", 1, 12, n, sizeof(n)) == 15);
+	CHECK_STREQ(n, "enp59s0f0np0_12");
+	CHECK(swcfg_rep_name("pf%fvf%v", "x", 1, 3, n, sizeof(n)) == 6);
+	CHECK_STREQ(n, "pf1vf3");
+	CHECK(swcfg_rep_name("rep%v", "", 0, 255, NULL, 0) == 6);
+	CHECK(swcfg_rep_name("%p_rep", "eth0", 0, 1, n, sizeof(n)) == -EINVAL);
+	CHECK(swcfg_rep_name("rep/%v", "eth0", 0, 1, n, sizeof(n)) == -EINVAL);
+	CHECK(swcfg_rep_name("rep%%%v", "eth0", 0, 1, n, sizeof(n)) == -EINVAL);
+	CHECK(swcfg_rep_name("rep %v", "eth0", 0, 1, n, sizeof(n)) == -EINVAL);
+	CHECK(swcfg_rep_name("r%x%v", "eth0", 0, 1, n, sizeof(n)) == -EINVAL);
 
 	printf("%u passed, %u failed\n", t_passed, t_failed);
 	return t_failed ? 1 : 0;

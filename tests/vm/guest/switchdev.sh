@@ -131,3 +131,58 @@ sed 's/^/  /' /tmp/f10
 cp /tmp/rate.conf /etc/vio.d/90-netdevsim.conf
 # The stable MAC goes through rtnetlink where the port reports no hw_addr (netdevsim).
 check "6f vf0's stable MAC through rtnetlink (no hw_addr reported)" "$(vio mac "$P" 0)" "$(vf 0 .address)"
+
+echo "--- 6g representors: named by udev from the policy's template, by switch and port"
+reps() { # each VF's representor, as devlink reports it
+	devlink -j port show | jq -r '[.port[] | select(.flavour == "pcivf")] | sort_by(.vfnum) | map(.netdev) | join(" ")'
+}
+prop() { # IFNAME KEY: udev's property
+	udevadm info -q property -p "/sys/class/net/$1" 2>/dev/null | sed -n "s/^$2=//p"
+}
+check "6g default (no representor keys): nobody's (ID_NET_MANAGED_BY=vio, NM_UNMANAGED=1)" "vio 1" \
+	"$(prop "$(reps | cut -d' ' -f1)" ID_NET_MANAGED_BY) $(prop "$(reps | cut -d' ' -f1)" NM_UNMANAGED)"
+sed -i "s/eswitch = \"switchdev\";/eswitch = \"switchdev\"; representor_name = \"%p_%v\"; representor_managed_by = \"networkd\";/" \
+	/etc/vio.d/90-netdevsim.conf
+cp /etc/vio.d/90-netdevsim.conf /tmp/rep.conf
+VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/g1 2>&1
+check "6g apply: exit 0" 0 "$?"
+sed 's/^/  /' /tmp/g1
+settle 1
+check "6g representors named from the template" "${P}_0 ${P}_1 ${P}_2 ${P}_3" "$(reps)"
+check "6g the PF keeps its own name (port p1)" p1 "$(cat "/sys/class/net/$P/phys_port_name")"
+check "6g manager networkd: ID_NET_MANAGED_BY, NM_UNMANAGED" "io.systemd.Network 1" \
+	"$(prop "${P}_2" ID_NET_MANAGED_BY) $(prop "${P}_2" NM_UNMANAGED)"
+check "6g the PF's interface has no representor manager" "" "$(prop "$P" ID_NET_MANAGED_BY)"
+VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/g2 2>&1
+check "6g second apply: exit 0" 0 "$?"
+if grep -qE ' -> |asked udev' /tmp/g2; then fail "6g second apply: nothing sent" "$(tr '\n' '|' </tmp/g2)"; else pass "6g second apply: nothing sent"; fi
+
+echo "--- 6g a representor renamed by hand: check names it, apply has udev name it again"
+ip link set dev "${P}_2" name byhand
+vio check >/tmp/g3 2>&1
+check "6g drift: check exit 5" 5 "$?"
+check "6g drift: named" 1 "$(grep -c "netdevsim10 vf 2: representor is byhand, policy wants ${P}_2" /tmp/g3)"
+VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/g4 2>&1
+check "6g drift: apply exit 0" 0 "$?"
+settle 1
+check "6g drift: named again" "${P}_0 ${P}_1 ${P}_2 ${P}_3" "$(reps)"
+
+echo "--- 6g the VFs made again: each representor named at its birth"
+echo 0 >"$D/sriov_numvfs"
+settle 1
+devlink dev eswitch set netdevsim/netdevsim10 mode switchdev
+echo 4 >"$D/sriov_numvfs"
+settle 1
+check "6g born with the template's names (no vio run)" "${P}_0 ${P}_1 ${P}_2 ${P}_3" "$(reps)"
+
+echo "--- 6g a template past IFNAMSIZ: refused before anything changes"
+sed "s/representor_name = \"%p_%v\"/representor_name = \"%p_representor%v\"/; s/tx_max = \"4gbit\"/tx_max = \"3gbit\"/" \
+	/tmp/rep.conf >/etc/vio.d/90-netdevsim.conf
+before="$(rates | tr '\n' '|') $(reps)"
+VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/g5 2>&1
+check "6g IFNAMSIZ: exit 2" 2 "$?"
+sed 's/^/  /' /tmp/g5
+check "6g IFNAMSIZ: named" 1 \
+	"$(grep -cE "90-netdevsim.conf:[0-9]+: netdevsim10: representor_name = \"%p_representor%v\" makes \"${P}_representor3\" for vf 3: 21 characters, and an interface name has at most 15 \(IFNAMSIZ\); nothing changed" /tmp/g5)"
+check "6g IFNAMSIZ: nothing changed" "$before" "$(rates | tr '\n' '|') $(reps)"
+cp /tmp/rep.conf /etc/vio.d/90-netdevsim.conf
