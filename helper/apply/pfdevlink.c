@@ -18,6 +18,7 @@
 #include "apply/netvf.h"
 #include "apply/numvfs.h"
 #include "apply/pfdevlink.h"
+#include "apply/swport.h"
 #include "core/guard.h"
 #include "sys/ethtool.h"
 
@@ -424,6 +425,12 @@ static int ensure_mode(struct pf_devlink *dl, enum eswitch_mode target, bool req
 	}
 	if (requested)
 		want_attrs(dl, &now, &want, what, sizeof(what));
+	/* devlink refuses a mode change while rate groups exist ("Rate node(s) exists"). */
+	if (now.mode == ESWITCH_SWITCHDEV && want.mode == ESWITCH_LEGACY) {
+		r = swport_drop_groups(dl->facts, dl->plan);
+		if (r < 0)
+			return r;
+	}
 	if (dl->plan->mode != PLAN_APPLY || !what[0])
 		return 0;
 	r = devlink_eswitch_write(&dl->dev, &want, msg, sizeof(msg));

@@ -100,6 +100,7 @@ struct rates {
 	struct undo undo;
 	char **made; /* the groups vio made (the record), then those it still has */
 	unsigned n_made;
+	bool all; /* every group vio made goes (the e-switch leaves switchdev) */
 };
 
 static struct dlrate *find_node(struct rates *s, const char *name)
@@ -341,7 +342,8 @@ static int stale(struct rates *s)
 			struct dlrate *node = find_node(s, name);
 			char what[128], old[256];
 
-			if (!node || swcfg_group(s->p->rate_groups, s->p->n_rate_groups, name))
+			if (!node ||
+			    (!s->all && swcfg_group(s->p->rate_groups, s->p->n_rate_groups, name)))
 				continue;
 			if (pass == 1) {
 				snprintf(what, sizeof(what), "rate group %s", name);
@@ -483,6 +485,43 @@ out:
 	free(s.cur);
 	record_free(s.made);
 	return ex;
+}
+
+int swport_drop_groups(const struct pf_facts *facts, struct plan *plan)
+{
+	struct rates s = { .facts = facts, .plan = plan, .all = true };
+	char msg[256] = "";
+	int r;
+
+	if (record_read(RECORD, facts->addr, &s.made) < 0)
+		return log_oom(), -ENOMEM;
+	while (s.made[s.n_made])
+		s.n_made++;
+	snprintf(s.dev.bus, sizeof(s.dev.bus), "%s", facts->bus);
+	snprintf(s.dev.name, sizeof(s.dev.name), "%s", facts->addr);
+	r = dlrate_list(&s.dev, &s.cur, &s.n_cur, msg, sizeof(msg));
+	/* Another's group would stop the mode change after vio's were gone: none goes. */
+	for (unsigned i = 0; r >= 0 && i < s.n_cur; i++)
+		if (s.cur[i].node && !made_by_vio(&s, s.cur[i].name)) {
+			log_error(
+			    "%s: the e-switch cannot leave switchdev while it has rate groups, and vio did not make '%s' (devlink port function rate del %s/%s/%s); nothing changed",
+			    facts->addr, s.cur[i].name, facts->bus, facts->addr, s.cur[i].name);
+			r = -EBUSY;
+		}
+	if (r >= 0 && s.n_made) {
+		(void)vfports_read(facts, true); /* only to name the VFs in messages */
+		r = stale(&s);
+		if (r >= 0 && plan->mode == PLAN_APPLY && record_keep(&s) < 0)
+			log_warning("%s: cannot note the rate groups vio made in %s/%s",
+				    facts->addr, runtime_dir(), RECORD);
+	} else if (r < 0 && r != -EBUSY) {
+		log_error("%s: cannot read its devlink rates: %s", facts->addr,
+			  vfports_why(r, msg));
+	}
+	undo_done(&s.undo);
+	free(s.cur);
+	record_free(s.made);
+	return r < 0 ? r : 0;
 }
 
 int swport_vf(const struct pf_facts *facts, const struct pf_plan_config *pc, unsigned index,

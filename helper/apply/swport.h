@@ -16,6 +16,9 @@
  */
 int swport_pf(const struct pf_facts *facts, const struct pf_plan_config *pc, struct plan *plan,
 	      bool *ret_changed);
+/* Before the e-switch leaves switchdev (the kernel refuses while rate groups exist): the
+ * groups vio made removed, their members taken out first. 0, or a negative errno (logged). */
+int swport_drop_groups(const struct pf_facts *facts, struct plan *plan);
 /* In a VF's step, before its driver binds: its port function (hw_addr, capabilities,
  * max_io_eqs). mac: the VF's MAC (the policy's or the stable one) or NULL. An EXIT_* code. */
 int swport_vf(const struct pf_facts *facts, const struct pf_plan_config *pc, unsigned index,

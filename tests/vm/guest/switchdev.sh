@@ -186,3 +186,27 @@ check "6g IFNAMSIZ: named" 1 \
 	"$(grep -cE "90-netdevsim.conf:[0-9]+: netdevsim10: representor_name = \"%p_representor%v\" makes \"${P}_representor3\" for vf 3: 21 characters, and an interface name has at most 15 \(IFNAMSIZ\); nothing changed" /tmp/g5)"
 check "6g IFNAMSIZ: nothing changed" "$before" "$(rates | tr '\n' '|') $(reps)"
 cp /tmp/rep.conf /etc/vio.d/90-netdevsim.conf
+
+echo "--- 6h leaving switchdev with the VFs there (mlx5's order): vio's groups go first"
+groups() { for n in "$NS"/rate_nodes/*; do [ -d "$n" ] && printf '%s ' "${n##*/}"; done; }
+mkdir -p /etc/udev/hwdb.d
+printf 'netdevsim:netdevsim10\n VIO_ESWITCH_ORDER=vfs-unbound\n' >/etc/udev/hwdb.d/61-lab.hwdb
+systemd-hwdb update
+VIO_LOG_TARGET=stderr vio apply "$P" >/dev/null 2>&1
+check "6h before: vio's groups there" "bronze gold tenants " "$(groups)"
+printf 'pf = { name = "%s"; kind = "net"; vfs = 4; eswitch = "legacy"; };\n' "$P" >/etc/vio.d/90-netdevsim.conf
+devlink port function rate add netdevsim/netdevsim10/manual tx_max 100mbit
+VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/h1 2>&1
+check "6h a group not vio's: exit 3" 3 "$?"
+sed 's/^/  /' /tmp/h1
+check "6h a group not vio's: named, with how to remove it" 1 \
+	"$(grep -c "netdevsim10: the e-switch cannot leave switchdev while it has rate groups, and vio did not make 'manual' (devlink port function rate del netdevsim/netdevsim10/manual); nothing changed" /tmp/h1)"
+check "6h a group not vio's: nothing changed" "bronze gold manual tenants  switchdev" "$(groups) $(mode)"
+devlink port function rate del netdevsim/netdevsim10/manual
+VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/h2 2>&1
+check "6h apply: exit 0" 0 "$?"
+sed 's/^/  /' /tmp/h2
+check "6h legacy, the VFs kept" "legacy 4" "$(mode) $(npf)"
+check "6h no groups left" "" "$(groups)"
+rm /etc/udev/hwdb.d/61-lab.hwdb
+systemd-hwdb update
