@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vio list: every SR-IOV PF and its VFs as the kernel has them, with the policy that applies. */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "core/policyset.h"
 #include "state/lock.h"
 #include "sys/devlink.h"
+#include "sys/dlport.h"
 #include "sys/ethtool.h"
 #include "sys/netdev.h"
 #include "sys/netlink.h"
@@ -57,6 +59,11 @@ struct pf_row {
 	int hw_tc_offload;			    /* its interface's; -1: none */
 	struct devlink_param *params;		    /* those the policy names */
 	unsigned n_params;
+	bool switchdev;	      /* its VF ports and rate objects, read in switchdev mode: */
+	struct dlport *ports; /* its VFs' ports (representor, port function) */
+	unsigned n_ports;
+	struct dlrate *rates; /* rate groups and the VFs' leaves */
+	unsigned n_rates;
 	struct vf_row *vfs;
 	unsigned n_vfs;
 };
@@ -103,6 +110,73 @@ static const char *dash(const char *s)
 	return s && *s ? s : "-";
 }
 
+/* A rate object's values: bytes per second, priority and weight (0: none), its parent. */
+static void json_rate(const struct dlrate *r)
+{
+	printf("\"tx_share\": %" PRIu64 ", \"tx_max\": %" PRIu64 ", \"tx_priority\": %" PRIu64
+	       ", \"tx_weight\": %" PRIu64 ", \"parent\": ",
+	       r->v[DLRATE_TX_SHARE], r->v[DLRATE_TX_MAX], r->v[DLRATE_TX_PRIORITY],
+	       r->v[DLRATE_TX_WEIGHT]);
+	json_str(r->parent[0] ? r->parent : NULL);
+}
+
+static void json_rate_groups(const struct pf_row *pf)
+{
+	bool first = true;
+
+	if (!pf->switchdev) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('[');
+	for (unsigned i = 0; i < pf->n_rates; i++) {
+		if (!pf->rates[i].node)
+			continue;
+		fputs(first ? "{\"name\": " : ", {\"name\": ", stdout);
+		json_str(pf->rates[i].name);
+		fputs(", ", stdout);
+		json_rate(&pf->rates[i]);
+		putchar('}');
+		first = false;
+	}
+	putchar(']');
+}
+
+/* A VF's switchdev port: its representor, rate leaf and port function. */
+static void json_vf_port(const struct pf_row *pf, unsigned index)
+{
+	const struct dlport *port = dlport_find_vf(pf->ports, pf->n_ports, index);
+	const struct dlrate *leaf = NULL;
+	char mac[MAC_STR_MAX];
+
+	for (unsigned i = 0; port && i < pf->n_rates; i++)
+		if (!pf->rates[i].node && pf->rates[i].port == port->index)
+			leaf = &pf->rates[i];
+	fputs(", \"representor\": ", stdout);
+	json_str(port && port->netdev[0] ? port->netdev : NULL);
+	fputs(", \"rate\": ", stdout);
+	if (leaf) {
+		putchar('{');
+		json_rate(leaf);
+		putchar('}');
+	} else
+		fputs("null", stdout);
+	fputs(", \"port_function\": ", stdout);
+	if (!port) {
+		fputs("null", stdout);
+		return;
+	}
+	fputs("{\"hw_addr\": ", stdout);
+	json_str(port->has_hw_addr ? mac_format(port->hw_addr, mac) : NULL);
+	for (enum dlport_cap c = 0; c < _DLPORT_CAP_MAX; c++) {
+		printf(", \"%s\": ", dlport_cap_to_string(c));
+		json_bool(port->caps_reported & (1u << c) ? !!(port->caps & (1u << c)) : -1);
+	}
+	fputs(", \"max_io_eqs\": ", stdout);
+	json_int(port->has_max_io_eqs ? (int)port->max_io_eqs : -1);
+	putchar('}');
+}
+
 static void print_json(const struct pf_row *pf, bool first)
 {
 	printf("%s\n    {\"address\": ", first ? "" : ",");
@@ -141,7 +215,9 @@ static void print_json(const struct pf_row *pf, bool first)
 		json_str(p->name);
 		printf(": %s", v);
 	}
-	fputs("}, \"vfs\": [", stdout);
+	fputs("}, \"rate_groups\": ", stdout);
+	json_rate_groups(pf);
+	fputs(", \"vfs\": [", stdout);
 	for (unsigned i = 0; i < pf->n_vfs; i++) {
 		const struct vf_row *v = &pf->vfs[i];
 		char mac[MAC_STR_MAX];
@@ -206,6 +282,7 @@ static void print_json(const struct pf_row *pf, bool first)
 			       v->sec.nvi);
 		else
 			fputs("null", stdout);
+		json_vf_port(pf, v->index);
 		putchar('}');
 	}
 	fputs(pf->n_vfs ? "\n    ]}" : "]}", stdout);
@@ -296,6 +373,11 @@ static void pf_devlink(struct pcidev *pf, const struct policy *p, struct pf_row 
 		row->eswitch = eswitch_mode_to_string(e.mode);
 		row->eswitch_inline = eswitch_inline_to_string(e.inline_mode);
 		row->eswitch_encap = eswitch_encap_to_string(e.encap);
+	}
+	if (row->eswitch && e.mode == ESWITCH_SWITCHDEV) {
+		row->switchdev = true;
+		(void)dlport_vf_ports(&dev, &row->ports, &row->n_ports, msg, sizeof(msg));
+		(void)dlrate_list(&dev, &row->rates, &row->n_rates, msg, sizeof(msg));
 	}
 	if (!p || !p->n_devlink || devlink_params(&dev, &all, &n, msg, sizeof(msg)) < 0)
 		return;
@@ -426,6 +508,8 @@ static int list_one(struct pcidev *pf, void *userdata)
 	}
 	free(row.vfs);
 	free(row.params);
+	free(row.ports);
+	free(row.rates);
 	if (nvme_fd >= 0)
 		close(nvme_fd);
 	free(row.driver);

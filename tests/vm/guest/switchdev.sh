@@ -56,6 +56,14 @@ first=$(rates | tr '\n' '|')
 check "6f the order: parents first, then the leaves" \
 	"rate group tenants|rate group gold|rate group bronze" \
 	"$(grep -o 'rate group [a-z]*' /tmp/f1 | head -3 | tr '\n' '|' | sed 's/|$//')"
+J='.pfs[] | select(.address == "netdevsim10")'
+check "6f list --json: the groups (bytes per second)" \
+	"bronze:0:62500000:tenants gold:125000000:250000000:tenants tenants:0:500000000:null" \
+	"$(vio list --json | jq -r "[$J | .rate_groups[] | \"\\(.name):\\(.tx_share):\\(.tx_max):\\(.parent)\"] | sort | join(\" \")")"
+check "6f list --json: vf0's rate leaf" "25000000 125000000 gold" \
+	"$(vio list --json | jq -r "$J | .vfs[0].rate | \"\\(.tx_share) \\(.tx_max) \\(.parent)\"")"
+check "6f list --json: vf1's port function, nothing reported" "true" \
+	"$(vio list --json | jq -r "$J | .vfs[1].port_function | [.[]] | all(. == null)")"
 VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/f2 2>&1
 check "6f second apply: exit 0" 0 "$?"
 if grep -qE ' -> ' /tmp/f2; then fail "6f second apply: nothing sent" "$(tr '\n' '|' </tmp/f2)"; else pass "6f second apply: nothing sent"; fi
@@ -149,6 +157,8 @@ check "6g apply: exit 0" 0 "$?"
 sed 's/^/  /' /tmp/g1
 settle 1
 check "6g representors named from the template" "${P}_0 ${P}_1 ${P}_2 ${P}_3" "$(reps)"
+check "6g list --json: vf2's representor" "${P}_2" \
+	"$(vio list --json | jq -r '.pfs[] | select(.address == "netdevsim10") | .vfs[2].representor')"
 check "6g the PF keeps its own name (port p1)" p1 "$(cat "/sys/class/net/$P/phys_port_name")"
 check "6g manager networkd: ID_NET_MANAGED_BY, NM_UNMANAGED" "io.systemd.Network 1" \
 	"$(prop "${P}_2" ID_NET_MANAGED_BY) $(prop "${P}_2" NM_UNMANAGED)"
