@@ -22,6 +22,7 @@
 #include "apply/run.h"
 #include "apply/vfdev.h"
 #include "apply/gpuprofile.h"
+#include "apply/swfn.h"
 #include "apply/swport.h"
 #include "apply/swrep.h"
 #include "apply/vfmsix.h"
@@ -273,7 +274,7 @@ static int vf_port_function(const struct pf_facts *facts, const struct pf_plan_c
 		m = vc->mac;
 	else if (netvf_stable_mac(facts, index, mac, key) >= 0)
 		m = mac;
-	return swport_vf(facts, pc, index, vc, m, where, o->plan) == EXIT_OK ? 0 : -1;
+	return swfn_vf(facts, pc, index, vc, m, where, o->plan) == EXIT_OK ? 0 : -1;
 }
 
 static int apply_vf_index(struct pcidev *vf, unsigned index, const struct apply_opts *o,

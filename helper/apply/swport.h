@@ -19,7 +19,3 @@ int swport_pf(const struct pf_facts *facts, const struct pf_plan_config *pc, str
 /* Before the e-switch leaves switchdev (the kernel refuses while rate groups exist): the
  * groups vio made removed, their members taken out first. 0, or a negative errno (logged). */
 int swport_drop_groups(const struct pf_facts *facts, struct plan *plan);
-/* In a VF's step, before its driver binds: its port function (hw_addr, capabilities,
- * max_io_eqs). mac: the VF's MAC (the policy's or the stable one) or NULL. An EXIT_* code. */
-int swport_vf(const struct pf_facts *facts, const struct pf_plan_config *pc, unsigned index,
-	      const struct vf_config *vc, const uint8_t *mac, const char *where, struct plan *plan);

@@ -93,7 +93,7 @@ int swrep_check(const struct pf_facts *facts, const struct pf_plan_config *pc)
 /* One representor: its file, then an event where its name or manager differs. */
 static int one(const struct pf_facts *facts, const struct pf_plan_config *pc,
 	       const struct dlport *port, const char *id, const char *nm, struct plan *plan,
-	       bool *changed)
+	       bool compare, bool *changed)
 {
 	const struct policy *p = pc->policy;
 	_cleanup_free_ char *sw = NULL, *pn = NULL, *cur = NULL;
@@ -123,16 +123,25 @@ static int one(const struct pf_facts *facts, const struct pf_plan_config *pc,
 	if (id)
 		len += snprintf(text + len, sizeof(text) - len,
 				"VIO_NET_MANAGED_BY=%s\nVIO_NM_UNMANAGED=%s\n", id, nm);
-	r = write_props(sw, pn, text, plan->mode == PLAN_APPLY);
-	if (r < 0)
-		return log_error_errno(r, "%s: cannot write the properties of representor %s: %m",
-				       where, rep),
-		       EXIT_DEVICE;
+	if (!compare) {
+		r = write_props(sw, pn, text, plan->mode == PLAN_APPLY);
+		if (r < 0)
+			return log_error_errno(
+				   r, "%s: cannot write the properties of representor %s: %m",
+				   where, rep),
+			       EXIT_DEVICE;
+		return EXIT_OK;
+	}
+	/* One udev has not finished with is named by that event, from the file. */
+	if (netdev_udev_initialized(rep) <= 0)
+		return EXIT_OK;
 	if (want[0] && !streq(want, rep)) {
 		if (!plan_diff(plan, where, "representor", rep, want))
 			return EXIT_OK;
 		/* udev names an interface at its add event: one more, as at its birth. */
 		r = netdev_trigger_action(rep, "add");
+		if (r == -ENOENT) /* renamed meanwhile: its own event reads the file */
+			return EXIT_OK;
 		if (r < 0)
 			return log_error_errno(r,
 					       "%s: cannot ask udev to rename representor %s: %m",
@@ -151,6 +160,8 @@ static int one(const struct pf_facts *facts, const struct pf_plan_config *pc,
 	if (!plan_diff(plan, where, what, cur ?: "unset", id))
 		return EXIT_OK;
 	r = netdev_trigger_action(rep, "change");
+	if (r == -ENOENT)
+		return EXIT_OK;
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot ask udev to run its rules for %s: %m", where,
 				       rep),
@@ -158,6 +169,30 @@ static int one(const struct pf_facts *facts, const struct pf_plan_config *pc,
 	log_info("%s: asked udev to set ID_NET_MANAGED_BY=%s on representor %s", where, id, rep);
 	*changed = true;
 	return EXIT_OK;
+}
+
+/* Run by hand, vio waits (5 s at most) for udev to finish with representors just made: one
+ * it named before the file was there is named again below. Under udev their events wait for
+ * the PF's, which runs vio: they come after it and find the files. */
+static void settle(const struct pf_facts *facts, const struct pf_plan_config *pc)
+{
+	if (getenv("SEQNUM"))
+		return;
+	for (unsigned tries = 0; tries < 100; tries++) {
+		bool busy = false;
+
+		for (unsigned i = 0; i < pc->vfs && !busy; i++) {
+			const struct dlport *port = dlport_find_vf(vfports.v, vfports.n, i);
+
+			busy =
+			    port && port->netdev[0] && netdev_udev_initialized(port->netdev) <= 0;
+		}
+		if (!busy)
+			return;
+		usleep(50 * 1000);
+		if (vfports_read(facts, true) < 0) /* names change while udev renames */
+			return;
+	}
 }
 
 int swrep_apply(const struct pf_facts *facts, const struct pf_plan_config *pc, struct plan *plan,
@@ -180,14 +215,20 @@ int swrep_apply(const struct pf_facts *facts, const struct pf_plan_config *pc, s
 		return log_error("%s: cannot read its devlink ports: %s", facts->addr,
 				 vfports_why(r, vfports.msg)),
 		       EXIT_DEVICE;
-	for (unsigned i = 0; i < pc->vfs; i++) {
-		const struct dlport *port = dlport_find_vf(vfports.v, vfports.n, i);
+	/* The files first, then the names compared: representors just made are udev's to
+	 * name from them. */
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1 && plan->mode == PLAN_APPLY)
+			settle(facts, pc);
+		for (unsigned i = 0; i < pc->vfs; i++) {
+			const struct dlport *port = dlport_find_vf(vfports.v, vfports.n, i);
 
-		if (!port || !port->netdev[0])
-			continue; /* no representor (yet): its add event finds the file */
-		ex = one(facts, pc, port, id, nm, plan, ret_changed);
-		if (ex != EXIT_OK)
-			return ex;
+			if (!port || !port->netdev[0])
+				continue; /* none (yet): its add event finds the file */
+			ex = one(facts, pc, port, id, nm, plan, pass == 1, ret_changed);
+			if (ex != EXIT_OK)
+				return ex;
+		}
 	}
 	return EXIT_OK;
 }

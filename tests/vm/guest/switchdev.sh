@@ -80,6 +80,10 @@ check "6f drift: check exit 5" 5 "$?"
 sed 's/^/  /' /tmp/f4
 check "6f drift: the leaf named" 1 "$(grep -c 'netdevsim10 vf 1: rate tx_max is 300mbit, policy wants 1000mbit' /tmp/f4)"
 check "6f drift: the group named" 1 "$(grep -cE 'netdevsim10: rate group gold (parent is bronze, policy wants tenants|tx_share is 100mbit, policy wants 1000mbit)' /tmp/f4)"
+vio apply --dry-run "$P" >/tmp/f4d 2>&1
+check "6f drift: dry-run exit 0" 0 "$?"
+check "6f drift: dry-run shows the same two" 2 "$(grep -cE 'netdevsim10( vf 1)?: would set rate (group gold )?(tx_max|tx_share|parent)' /tmp/f4d)"
+check "6f drift: dry-run changed nothing" "300" "$(leaf 1 tx_max)"
 VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/f5 2>&1
 check "6f drift: apply exit 0" 0 "$?"
 check "6f drift: two changes sent" 2 "$(grep -c ' -> ' /tmp/f5)"
@@ -100,6 +104,13 @@ VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/f7 2>&1
 check "6f not whole Mbit/s: exit 3" 3 "$?"
 check "6f not whole Mbit/s: the driver's reason" 1 "$(grep -c 'not in link speed units of 1Mbps' /tmp/f7)"
 check "6f not whole Mbit/s: nothing changed" "$before" "$(rates | tr '\n' '|')"
+# netdevsim has no priority or weight: the kernel says so, and the step is put back.
+sed -i 's/^vf2 = .*/vf2 = { rate = { parent = "bronze"; tx_max = "100mbit"; tx_priority = 2; }; };/' /etc/vio.d/90-netdevsim.conf
+VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/f7p 2>&1
+check "6f tx_priority: exit 3" 3 "$?"
+sed 's/^/  /' /tmp/f7p
+check "6f tx_priority: named, with the kernel's reason" 1 "$(grep -cE 'netdevsim10 vf 2: cannot set rate tx_priority 2: .+ \(tx_priority and tx_weight need Linux 6.5 and a driver with them\); nothing changed' /tmp/f7p)"
+check "6f tx_priority: nothing changed" "$before" "$(rates | tr '\n' '|')"
 cp /tmp/rate.conf /etc/vio.d/90-netdevsim.conf
 
 echo "--- 6f a group dropped from the policy: its members out, then the group; others' groups kept"
@@ -121,6 +132,7 @@ settle 1
 check "6f by hand: no groups left" "" "$(ls "$NS/rate_nodes" 2>/dev/null)"
 VIO_LOG_TARGET=stderr vio apply "$P" >/tmp/f9 2>&1
 check "6f again: exit 0" 0 "$?"
+sed 's/^/  /' /tmp/f9
 check "6f again: every group and leaf as the first apply made them" "$first" "$(rates | tr '\n' '|')"
 
 echo "--- 6f port function keys: netdevsim reports none, refused before anything changes"
