@@ -145,16 +145,9 @@ static void parse_pf(struct policy *p, const struct conf_node *g)
 			snprintf(p->rep_name, sizeof(p->rep_name), "%s", v);
 		} else if (streq(k, "representor_managed_by")) {
 			key = PF_KEY_REP_MANAGED_BY;
-			v = value_string(p, s);
+			v = value_managed_by(p, s);
 			if (!v)
 				continue;
-			if (!value_managed_by_valid(v)) {
-				value_error(
-				    p, line,
-				    "representor_managed_by = \"%s\": must be \"host\", \"none\", \"networkd\", \"NetworkManager\" or a manager's ID such as \"org.example.Agent\"",
-				    v);
-				continue;
-			}
 			snprintf(p->rep_managed_by, sizeof(p->rep_managed_by), "%s", v);
 		} else if (streq(k, "rate_groups")) {
 			key = PF_KEY_RATE_GROUPS;
@@ -295,16 +288,9 @@ static void parse_vf(struct policy *p, const struct conf_node *g, const char *se
 				continue;
 			break;
 		case VF_KEY_MANAGED_BY:
-			v = value_string(p, s);
+			v = value_managed_by(p, s);
 			if (!v)
 				continue;
-			if (!value_managed_by_valid(v)) {
-				value_error(
-				    p, line,
-				    "managed_by = \"%s\": must be \"host\", \"none\", \"networkd\", \"NetworkManager\" or a manager's ID such as \"org.example.Agent\"",
-				    v);
-				continue;
-			}
 			snprintf(c->managed_by, sizeof(c->managed_by), "%s", v);
 			break;
 		case VF_KEY_VFIO_OWNER:

@@ -308,19 +308,12 @@ int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct 
 				  p->sections[i].line, pf->addr, p->sections[i].name, c.vfs);
 			errors++;
 		}
-	/* The inline and encap modes are the switchdev e-switch's (mlx5 takes them there). */
-	for (enum pf_key k = PF_KEY_ESWITCH_INLINE; k <= PF_KEY_ESWITCH_ENCAP; k++)
-		if (p->set & (1u << k) &&
-		    !(p->set & (1u << PF_KEY_ESWITCH) && p->eswitch == ESWITCH_SWITCHDEV)) {
-			log_error(
-			    "%s:%u: %s: %s applies in switchdev mode: set eswitch = \"switchdev\"",
-			    p->path, p->line[k], pf->addr, pf_key_to_string(k));
-			errors++;
-		}
+	/* The inline and encap modes, rate groups and representors are the switchdev
+	 * e-switch's (mlx5 takes the modes there; the others exist only there). */
 	if (swcfg_check_groups(p->rate_groups, p->n_rate_groups, p->path, pf->addr) < 0)
 		errors++;
-	for (enum pf_key k = PF_KEY_RATE_GROUPS; k <= PF_KEY_REP_MANAGED_BY; k++)
-		if (p->set & (1u << k) &&
+	for (enum pf_key k = PF_KEY_ESWITCH_INLINE; k <= PF_KEY_REP_MANAGED_BY; k++)
+		if (PF_SWITCHDEV_KEYS & p->set & (1u << k) &&
 		    !(p->set & (1u << PF_KEY_ESWITCH) && p->eswitch == ESWITCH_SWITCHDEV)) {
 			log_error(
 			    "%s:%u: %s: %s applies in switchdev mode: set eswitch = \"switchdev\"",

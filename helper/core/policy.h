@@ -136,6 +136,9 @@ struct vf_config {
 	struct vf_rate rate;
 	struct vf_portfn portfn;
 };
+#define PF_SWITCHDEV_KEYS                                                                          \
+	((1u << PF_KEY_ESWITCH_INLINE) | (1u << PF_KEY_ESWITCH_ENCAP) |                            \
+	 (1u << PF_KEY_RATE_GROUPS) | (1u << PF_KEY_REP_NAME) | (1u << PF_KEY_REP_MANAGED_BY))
 /* Set only with eswitch = "switchdev" in the policy. */
 #define VF_SWITCHDEV_KEYS (VF_KEY_BIT(VF_KEY_RATE) | VF_KEY_BIT(VF_KEY_PORT_FUNCTION))
 

@@ -115,6 +115,20 @@ bool value_managed_by_valid(const char *v)
 		   '\0';
 }
 
+const char *value_managed_by(struct policy *p, const struct conf_node *s)
+{
+	const char *v = value_string(p, s);
+
+	if (v && !value_managed_by_valid(v)) {
+		value_error(
+		    p, value_line(s),
+		    "%s = \"%s\": must be \"host\", \"none\", \"networkd\", \"NetworkManager\" or a manager's ID such as \"org.example.Agent\"",
+		    conf_name(s), v);
+		return NULL;
+	}
+	return v;
+}
+
 /* What udev takes for OWNER= and GROUP= (it resolves the name itself). */
 bool value_account_name_valid(const char *v)
 {

@@ -27,6 +27,8 @@ bool value_choice(struct policy *p, const struct conf_node *s, const char *(*nam
 		  int *ret);
 /* The checks of values parse.c takes as strings. */
 bool value_managed_by_valid(const char *v);
+/* A managed_by value (as value_string), checked; NULL after an error. */
+const char *value_managed_by(struct policy *p, const struct conf_node *s);
 bool value_account_name_valid(const char *v);
 bool value_mode_parse(const char *v, unsigned *ret);
 /* An amount of memory: an integer (bytes) or a string such as "4G" (powers of 1024), > 0. */

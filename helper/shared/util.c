@@ -320,3 +320,17 @@ double monotonic_s(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+int array_append(void *pv, unsigned *n, size_t size, const void *elem)
+{
+	void *v, *grown;
+
+	memcpy(&v, pv, sizeof(v)); /* pv is a T **: its pointer read and written as bytes */
+	grown = reallocarray(v, *n + 1, size);
+	if (!grown)
+		return -ENOMEM;
+	memcpy((char *)grown + (size_t)*n * size, elem, size);
+	memcpy(pv, &grown, sizeof(grown));
+	(*n)++;
+	return 0;
+}

@@ -41,6 +41,8 @@ int read_one_line(const char *path, char **ret);
 
 /* CLOCK_MONOTONIC in seconds: for durations and deadlines. */
 double monotonic_s(void);
+/* Appends a copy of elem (size bytes) to the array *pv (a T **) of *n: -ENOMEM, or 0. */
+int array_append(void *pv, unsigned *n, size_t size, const void *elem);
 
 /*
  * The one escape of names and messages for people (logs, text tables): control characters

@@ -15,6 +15,7 @@
 #include <netlink/socket.h>
 
 #include "shared/macro.h"
+#include "shared/util.h"
 
 #include "sys/devlink.h"
 #include "sys/netlink.h"
@@ -251,7 +252,7 @@ static int parse_param(struct nl_msg *m, void *arg)
 {
 	struct param_list *l = arg;
 	struct nlattr *tb[DEVLINK_ATTR_MAX + 1], *pt[DEVLINK_ATTR_MAX + 1], *v;
-	struct devlink_param *grown, p = {};
+	struct devlink_param p = {};
 	int rem;
 
 	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, DEVLINK_ATTR_MAX, NULL) < 0 ||
@@ -265,14 +266,8 @@ static int parse_param(struct nl_msg *m, void *arg)
 	if (pt[DEVLINK_ATTR_PARAM_VALUES_LIST])
 		nla_for_each_nested (v, pt[DEVLINK_ATTR_PARAM_VALUES_LIST], rem)
 			parse_value(&p, v);
-	grown = reallocarray(l->v, l->n + 1, sizeof(*l->v));
-	if (!grown) {
-		l->err = -ENOMEM;
-		return NL_STOP;
-	}
-	l->v = grown;
-	l->v[l->n++] = p;
-	return NL_OK;
+	l->err = array_append(&l->v, &l->n, sizeof(p), &p);
+	return l->err < 0 ? NL_STOP : NL_OK;
 }
 
 int devlink_params(const struct devlink_dev *d, struct devlink_param **ret, unsigned *ret_n,

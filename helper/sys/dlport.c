@@ -12,6 +12,7 @@
 #include <netlink/msg.h>
 
 #include "shared/macro.h"
+#include "shared/util.h"
 
 #include "sys/dlport.h"
 #include "sys/nldl.h"
@@ -85,7 +86,7 @@ static int parse_port(struct nl_msg *m, void *arg)
 {
 	struct port_list *l = arg;
 	struct nlattr *tb[ATTR_MAX + 1];
-	struct dlport p = { .pfnum = -1, .vfnum = -1 }, *grown;
+	struct dlport p = { .pfnum = -1, .vfnum = -1 };
 
 	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, ATTR_MAX, NULL) < 0 || !devlink_msg_is(tb, l->dev) ||
 	    !tb[DEVLINK_ATTR_PORT_INDEX] || !tb[DEVLINK_ATTR_PORT_FLAVOUR] ||
@@ -103,14 +104,8 @@ static int parse_port(struct nl_msg *m, void *arg)
 		parse_function(&p, tb[DEVLINK_ATTR_PORT_FUNCTION]);
 	if (p.external)
 		return NL_OK;
-	grown = reallocarray(l->v, l->n + 1, sizeof(*l->v));
-	if (!grown) {
-		l->err = -ENOMEM;
-		return NL_STOP;
-	}
-	l->v = grown;
-	l->v[l->n++] = p;
-	return NL_OK;
+	l->err = array_append(&l->v, &l->n, sizeof(p), &p);
+	return l->err < 0 ? NL_STOP : NL_OK;
 }
 
 int dlport_vf_ports(const struct devlink_dev *d, struct dlport **ret, unsigned *ret_n, char *msg,
@@ -198,7 +193,7 @@ static int parse_rate(struct nl_msg *m, void *arg)
 	};
 	struct rate_list *l = arg;
 	struct nlattr *tb[ATTR_MAX + 1];
-	struct dlrate r = {}, *grown;
+	struct dlrate r = {};
 
 	if (genlmsg_parse(nlmsg_hdr(m), 0, tb, ATTR_MAX, NULL) < 0 || !devlink_msg_is(tb, l->dev) ||
 	    !tb[DEVLINK_ATTR_RATE_TYPE])
@@ -216,14 +211,8 @@ static int parse_rate(struct nl_msg *m, void *arg)
 							: nla_get_u32(tb[attrs[f]]);
 	if (tb[DEVLINK_ATTR_RATE_PARENT_NODE_NAME])
 		nla_strlcpy(r.parent, tb[DEVLINK_ATTR_RATE_PARENT_NODE_NAME], sizeof(r.parent));
-	grown = reallocarray(l->v, l->n + 1, sizeof(*l->v));
-	if (!grown) {
-		l->err = -ENOMEM;
-		return NL_STOP;
-	}
-	l->v = grown;
-	l->v[l->n++] = r;
-	return NL_OK;
+	l->err = array_append(&l->v, &l->n, sizeof(r), &r);
+	return l->err < 0 ? NL_STOP : NL_OK;
 }
 
 int dlrate_list(const struct devlink_dev *d, struct dlrate **ret, unsigned *ret_n, char *msg,

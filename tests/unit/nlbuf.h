@@ -45,6 +45,28 @@ static inline void attr(struct buf *x, uint16_t type, const void *p, size_t n)
 		x->b[x->n++] = 0;
 }
 
+/* A devlink request's header for family 0x1b with NLM_F_ACK (NLM_F_REQUEST is added when it
+ * is sent), its command, and the device pci/0000:03:00.0; buf_done() fills in the length. */
+static inline void devlink_head(struct buf *x, uint8_t cmd)
+{
+	u32(x, 0);
+	u16(x, 0x1b);
+	u16(x, 0x4);
+	u32(x, 0);
+	u32(x, 0);
+	x->b[x->n++] = cmd;
+	x->b[x->n++] = 1; /* DEVLINK_GENL_VERSION */
+	u16(x, 0);
+	attr(x, 1, "pci", 4);
+	attr(x, 2, "0000:03:00.0", 13);
+}
+
+static inline void buf_done(struct buf *x)
+{
+	x->b[0] = x->n & 0xff;
+	x->b[1] = x->n >> 8;
+}
+
 /* Counts a check: what vio built (r, got, len; got is freed) is want, byte for byte; else
  * both in hex on stderr. */
 static inline void buf_compare(const char *what, int r, void *got, size_t len,

@@ -21,26 +21,6 @@
 
 static const struct devlink_dev dev = { "pci", "0000:03:00.0" };
 
-static void head(struct buf *x, uint8_t cmd)
-{
-	u32(x, 0); /* nlmsg_len: filled in by done() */
-	u16(x, 0x1b);
-	u16(x, 0x4); /* NLM_F_ACK */
-	u32(x, 0);
-	u32(x, 0);
-	x->b[x->n++] = cmd;
-	x->b[x->n++] = 1; /* DEVLINK_GENL_VERSION */
-	u16(x, 0);
-	attr(x, 1, "pci", 4);
-	attr(x, 2, "0000:03:00.0", 13);
-}
-
-static void done(struct buf *x)
-{
-	x->b[0] = x->n & 0xff;
-	x->b[1] = x->n >> 8;
-}
-
 static void u64a(struct buf *x, uint16_t type, uint64_t v)
 {
 	attr(x, type, &v, 8); /* little-endian host, as the kernel reads it */
@@ -74,13 +54,13 @@ int main(void)
 	/* The function's MAC: port 131, { HW_ADDR 02:00:00:00:00:07 }. */
 	s.attr = DLPORT_FN_HW_ADDR;
 	memcpy(s.hw_addr, "\x02\x00\x00\x00\x00\x07", 6);
-	head(&w, 6);
+	devlink_head(&w, 6);
 	u = 131;
 	attr(&w, 3, &u, 4);
 	u16(&w, 4 + 12);
 	u16(&w, 145 | NESTED);
 	attr(&w, 1, "\x02\x00\x00\x00\x00\x07", 6);
-	done(&w);
+	buf_done(&w);
 	check_fn("port function hw_addr", &s, &w);
 
 	/* A capability on, and one off: the selector names only that one. */
@@ -88,44 +68,44 @@ int main(void)
 	s.cap = DLPORT_CAP_MIGRATABLE;
 	s.on = true;
 	w = (struct buf){};
-	head(&w, 6);
+	devlink_head(&w, 6);
 	attr(&w, 3, &u, 4);
 	u16(&w, 4 + 12);
 	u16(&w, 145 | NESTED);
 	attr(&w, 4, (uint32_t[]){ 2, 2 }, 8);
-	done(&w);
+	buf_done(&w);
 	check_fn("port function migratable on", &s, &w);
 	s.cap = DLPORT_CAP_ROCE;
 	s.on = false;
 	w = (struct buf){};
-	head(&w, 6);
+	devlink_head(&w, 6);
 	attr(&w, 3, &u, 4);
 	u16(&w, 4 + 12);
 	u16(&w, 145 | NESTED);
 	attr(&w, 4, (uint32_t[]){ 0, 1 }, 8);
-	done(&w);
+	buf_done(&w);
 	check_fn("port function roce off", &s, &w);
 
 	s.attr = DLPORT_FN_MAX_IO_EQS;
 	s.max_io_eqs = 32;
 	w = (struct buf){};
-	head(&w, 6);
+	devlink_head(&w, 6);
 	attr(&w, 3, &u, 4);
 	u16(&w, 4 + 8);
 	u16(&w, 145 | NESTED);
 	attr(&w, 6, (uint32_t[]){ 32 }, 4);
-	done(&w);
+	buf_done(&w);
 	check_fn("port function max_io_eqs", &s, &w);
 
 	/* A leaf's tx_share and its parent; then priority and weight. */
 	rate.v[DLRATE_TX_SHARE] = 25000000; /* 200mbit */
 	snprintf(rate.parent, sizeof(rate.parent), "gold");
 	w = (struct buf){};
-	head(&w, 75);
+	devlink_head(&w, 75);
 	attr(&w, 3, &u, 4);
 	u64a(&w, 166, 25000000);
 	attr(&w, 169, "gold", 5);
-	done(&w);
+	buf_done(&w);
 	check_rate("rate leaf tx_share, parent",
 		   &(struct dlrate_req){ DLRATE_SET, &rate,
 					 (1u << DLRATE_TX_SHARE) | (1u << DLRATE_PARENT) },
@@ -133,11 +113,11 @@ int main(void)
 	rate.v[DLRATE_TX_PRIORITY] = 3;
 	rate.v[DLRATE_TX_WEIGHT] = 50;
 	w = (struct buf){};
-	head(&w, 75);
+	devlink_head(&w, 75);
 	attr(&w, 3, &u, 4);
 	attr(&w, 177, (uint32_t[]){ 3 }, 4);
 	attr(&w, 178, (uint32_t[]){ 50 }, 4);
-	done(&w);
+	buf_done(&w);
 	check_rate("rate leaf tx_priority, tx_weight",
 		   &(struct dlrate_req){ DLRATE_SET, &rate,
 					 (1u << DLRATE_TX_PRIORITY) | (1u << DLRATE_TX_WEIGHT) },
@@ -146,10 +126,10 @@ int main(void)
 	/* Out of its parent: an empty parent name. */
 	rate.parent[0] = '\0';
 	w = (struct buf){};
-	head(&w, 75);
+	devlink_head(&w, 75);
 	attr(&w, 3, &u, 4);
 	attr(&w, 169, "", 1);
-	done(&w);
+	buf_done(&w);
 	check_rate("rate leaf out of its parent",
 		   &(struct dlrate_req){ DLRATE_SET, &rate, 1u << DLRATE_PARENT }, &w);
 
@@ -158,19 +138,19 @@ int main(void)
 
 	node.v[DLRATE_TX_MAX] = 250000000; /* 2gbit */
 	w = (struct buf){};
-	head(&w, 76);
+	devlink_head(&w, 76);
 	attr(&w, 168, "gold", 5);
 	u64a(&w, 167, 250000000);
 	attr(&w, 169, "tenants", 8);
-	done(&w);
+	buf_done(&w);
 	check_rate("rate node new",
 		   &(struct dlrate_req){ DLRATE_NEW, &node,
 					 (1u << DLRATE_TX_MAX) | (1u << DLRATE_PARENT) },
 		   &w);
 	w = (struct buf){};
-	head(&w, 77);
+	devlink_head(&w, 77);
 	attr(&w, 168, "gold", 5);
-	done(&w);
+	buf_done(&w);
 	check_rate("rate node del", &(struct dlrate_req){ DLRATE_DEL, &node, 0 }, &w);
 
 	/* How rates are printed: whole megabits, else bytes per second. */

@@ -19,26 +19,6 @@
 #include "nlbuf.h"
 
 /* Header for family 0x1b, the device pci/0000:03:00.0, then the eswitch attributes. */
-static void head(struct buf *x)
-{
-	u32(x, 0); /* nlmsg_len: filled in by done() */
-	u16(x, 0x1b);
-	u16(x, 0x4); /* NLM_F_ACK (NLM_F_REQUEST is added when sent) */
-	u32(x, 0);
-	u32(x, 0);
-	x->b[x->n++] = 30; /* DEVLINK_CMD_ESWITCH_SET */
-	x->b[x->n++] = 1;  /* DEVLINK_GENL_VERSION */
-	u16(x, 0);
-	attr(x, 1, "pci", 4);
-	attr(x, 2, "0000:03:00.0", 13);
-}
-
-static void done(struct buf *x)
-{
-	x->b[0] = x->n & 0xff;
-	x->b[1] = x->n >> 8;
-}
-
 static void check_msg(const char *what, const struct devlink_eswitch *want, const struct buf *w)
 {
 	const struct devlink_dev d = { "pci", "0000:03:00.0" };
@@ -78,7 +58,7 @@ static void check_feature(bool on)
 	attr(&w, 2, "hw-tc-offload", 14);
 	if (on)
 		attr(&w, 3, "", 0); /* ETHTOOL_A_BITSET_BIT_VALUE */
-	done(&w);
+	buf_done(&w);
 	buf_compare(on ? "hw-tc-offload on" : "hw-tc-offload off", r, got, len, &w);
 }
 
@@ -91,32 +71,32 @@ int main(void)
 
 	/* The mode alone (what vio sent before the inline and encap modes). */
 	e.mode = ESWITCH_SWITCHDEV;
-	head(&w);
+	devlink_head(&w, 30);
 	attr(&w, 25, &mode, 2);
-	done(&w);
+	buf_done(&w);
 	check_msg("mode", &e, &w);
 
 	/* switchdev with inline transport and encap basic: one message, in the kernel's order. */
 	e.inline_mode = ESWITCH_INLINE_TRANSPORT;
 	e.encap = ESWITCH_ENCAP_BASIC;
 	w = (struct buf){};
-	head(&w);
+	devlink_head(&w, 30);
 	attr(&w, 25, &mode, 2);
 	v = 3;
 	attr(&w, 26, &v, 1);
 	v = 1;
 	attr(&w, 62, &v, 1);
-	done(&w);
+	buf_done(&w);
 	check_msg("mode, inline, encap", &e, &w);
 
 	/* The inline mode alone (the mode as it is). */
 	e = DEVLINK_ESWITCH_NONE;
 	e.inline_mode = ESWITCH_INLINE_LINK;
 	w = (struct buf){};
-	head(&w);
+	devlink_head(&w, 30);
 	v = 1;
 	attr(&w, 26, &v, 1);
-	done(&w);
+	buf_done(&w);
 	check_msg("inline", &e, &w);
 
 	/* The names, as devlink(8) spells them. */
