@@ -192,7 +192,7 @@ static int set_fields(struct rates *s, const char *where, const char *prefix, st
 			memcpy(next.parent, want->parent, sizeof(next.parent));
 		else
 			next.v[f] = want->v[f];
-		snprintf(what, sizeof(what), "%s %s", prefix, dlrate_field_to_string(f));
+		snprintf(what, sizeof(what), "%s %s", prefix, swcfg_rate_field_to_string(f));
 		if (change(s, where, what, field_value(obj, f, old, sizeof(old)),
 			   field_value(&next, f, new, sizeof(new)), DLRATE_SET, obj, 1u << f,
 			   &next) < 0)

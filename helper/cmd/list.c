@@ -169,7 +169,7 @@ static void json_vf_port(const struct pf_row *pf, unsigned index)
 	fputs("{\"hw_addr\": ", stdout);
 	json_str(port->has_hw_addr ? mac_format(port->hw_addr, mac) : NULL);
 	for (enum dlport_cap c = 0; c < _DLPORT_CAP_MAX; c++) {
-		printf(", \"%s\": ", dlport_cap_to_string(c));
+		printf(", \"%s\": ", swcfg_cap_to_string(c));
 		json_bool(port->caps_reported & (1u << c) ? !!(port->caps & (1u << c)) : -1);
 	}
 	fputs(", \"max_io_eqs\": ", stdout);

@@ -103,7 +103,7 @@ static bool parse_rate_value(struct policy *p, const struct conf_node *s, uint64
 	};
 	unsigned long long v;
 	const char *str;
-	char *end;
+	char *end = NULL;
 
 	if (conf_type(s) == CONF_INT) {
 		if (conf_int(s) < 0) {
@@ -119,7 +119,7 @@ static bool parse_rate_value(struct policy *p, const struct conf_node *s, uint64
 		return false;
 	errno = 0;
 	v = str[0] >= '0' && str[0] <= '9' ? strtoull(str, &end, 10) : 0;
-	if (!errno && end != str)
+	if (!errno && end)
 		for (size_t i = 0; i < ELEMENTSOF(units); i++) {
 			if (strcasecmp(end, units[i].unit) != 0)
 				continue;
@@ -149,7 +149,7 @@ bool dlpolicy_parse_rate(struct policy *p, const struct conf_node *g, struct vf_
 		unsigned u;
 
 		for (f = 0; f < _DLRATE_FIELD_MAX; f++)
-			if (streq(k, dlrate_field_to_string(f)))
+			if (streq(k, swcfg_rate_field_to_string(f)))
 				break;
 		switch (f) {
 		case DLRATE_TX_SHARE:

@@ -10,6 +10,29 @@
 
 #include "core/swcfg.h"
 
+static const char *const cap_names[_DLPORT_CAP_MAX] = {
+	[DLPORT_CAP_ROCE] = "roce",
+	[DLPORT_CAP_MIGRATABLE] = "migratable",
+	[DLPORT_CAP_IPSEC_CRYPTO] = "ipsec_crypto",
+	[DLPORT_CAP_IPSEC_PACKET] = "ipsec_packet",
+};
+
+const char *swcfg_cap_to_string(enum dlport_cap c)
+{
+	return c < _DLPORT_CAP_MAX ? cap_names[c] : NULL;
+}
+
+static const char *const field_names[_DLRATE_FIELD_MAX] = {
+	[DLRATE_TX_SHARE] = "tx_share",	      [DLRATE_TX_MAX] = "tx_max",
+	[DLRATE_TX_PRIORITY] = "tx_priority", [DLRATE_TX_WEIGHT] = "tx_weight",
+	[DLRATE_PARENT] = "parent",
+};
+
+const char *swcfg_rate_field_to_string(enum dlrate_field f)
+{
+	return f < _DLRATE_FIELD_MAX ? field_names[f] : NULL;
+}
+
 static const char *const portfn_names[_PORTFN_KEY_MAX] = {
 	[PORTFN_HW_ADDR] = "hw_addr",		[PORTFN_ROCE] = "roce",
 	[PORTFN_MIGRATABLE] = "migratable",	[PORTFN_IPSEC_CRYPTO] = "ipsec_crypto",
@@ -142,7 +165,7 @@ char *swcfg_rate_format(const struct vf_rate *r, char *buf, size_t n)
 		if (!(r->set & (1u << f)))
 			continue;
 		len += snprintf(
-		    buf + len, n - len, "%s%s %s", len ? " " : "", dlrate_field_to_string(f),
+		    buf + len, n - len, "%s%s %s", len ? " " : "", swcfg_rate_field_to_string(f),
 		    f == DLRATE_PARENT ? r->parent : swcfg_rate_value(f, r->v[f], v, sizeof(v)));
 	}
 	return buf;

@@ -44,6 +44,9 @@ struct rate_group {
 	struct vf_rate rate;
 };
 
+/* The names vio and devlink(8) give them. */
+const char *swcfg_cap_to_string(enum dlport_cap c);
+const char *swcfg_rate_field_to_string(enum dlrate_field f);
 const char *swcfg_portfn_key_to_string(enum portfn_key k);
 /* src's keys over dst's. */
 void swcfg_merge_rate(struct vf_rate *dst, const struct vf_rate *src);

@@ -26,29 +26,6 @@
 #define FN_ATTR_MAX_IO_EQS    6 /* u32, Linux 6.11 */
 #define FN_ATTR_MAX	      16
 
-static const char *const cap_names[_DLPORT_CAP_MAX] = {
-	[DLPORT_CAP_ROCE] = "roce",
-	[DLPORT_CAP_MIGRATABLE] = "migratable",
-	[DLPORT_CAP_IPSEC_CRYPTO] = "ipsec_crypto",
-	[DLPORT_CAP_IPSEC_PACKET] = "ipsec_packet",
-};
-
-const char *dlport_cap_to_string(enum dlport_cap c)
-{
-	return c < _DLPORT_CAP_MAX ? cap_names[c] : NULL;
-}
-
-static const char *const field_names[_DLRATE_FIELD_MAX] = {
-	[DLRATE_TX_SHARE] = "tx_share",	      [DLRATE_TX_MAX] = "tx_max",
-	[DLRATE_TX_PRIORITY] = "tx_priority", [DLRATE_TX_WEIGHT] = "tx_weight",
-	[DLRATE_PARENT] = "parent",
-};
-
-const char *dlrate_field_to_string(enum dlrate_field f)
-{
-	return f < _DLRATE_FIELD_MAX ? field_names[f] : NULL;
-}
-
 struct nla_bf32 {
 	uint32_t value, selector; /* struct nla_bitfield32 */
 };

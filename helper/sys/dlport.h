@@ -20,7 +20,6 @@ enum dlport_cap {
 	DLPORT_CAP_IPSEC_PACKET,
 	_DLPORT_CAP_MAX,
 };
-const char *dlport_cap_to_string(enum dlport_cap c);
 
 struct dlport {
 	unsigned index;	  /* DEVLINK_ATTR_PORT_INDEX */
@@ -75,7 +74,6 @@ struct dlrate {
 	uint64_t v[DLRATE_PARENT];    /* by enum dlrate_field: bytes per second, priority, weight */
 	char parent[DLRATE_NAME_MAX]; /* "" for none */
 };
-const char *dlrate_field_to_string(enum dlrate_field f);
 int dlrate_list(const struct devlink_dev *d, struct dlrate **ret, unsigned *ret_n, char *msg,
 		size_t n);
 

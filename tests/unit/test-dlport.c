@@ -160,7 +160,7 @@ int main(void)
 	CHECK_STREQ(swcfg_rate_value(DLRATE_TX_MAX, 1500, b, sizeof(b)), "1500bps");
 	CHECK_STREQ(swcfg_rate_value(DLRATE_TX_SHARE, 0, b, sizeof(b)), "0");
 	CHECK_STREQ(swcfg_rate_value(DLRATE_TX_WEIGHT, 50, b, sizeof(b)), "50");
-	CHECK_STREQ(dlport_cap_to_string(DLPORT_CAP_IPSEC_PACKET), "ipsec_packet");
+	CHECK_STREQ(swcfg_cap_to_string(DLPORT_CAP_IPSEC_PACKET), "ipsec_packet");
 
 	/* Representor names: %p the PF's interface, %v the VF, %f the PF number; an interface
 	 * name's characters only, and %v always. */
