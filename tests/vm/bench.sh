@@ -35,7 +35,7 @@ rc=0
 	t0=$(date +%s)
 	# igb needs Debian 13's QEMU (8.0 and later emulate it); the others boot the lab's.
 	[ "$pf" = igb ] && q=$PWD/tests/vm/qemu10 || q=${LAB_QEMU}
-	QEMU=$q APPEND="vio.runs=$RUNS" VIO_LAB_TIMEOUT=1500 boot "bench-$pf" "${args[@]}" || rc=$?
+	QEMU=$q APPEND="vio.runs=$RUNS" VIO_LAB_TIMEOUT=$((300 + 240 * RUNS)) boot "bench-$pf" "${args[@]}" || rc=$?
 	echo "bench-vm: $pf: $(grep -c '^VIO-BENCH' "$OUTDIR/bench-$pf.log" || true) runs in $(($(date +%s) - t0)) s"
 	qv=$("$q" --version | sed -n '1s/.*version \([0-9.]*\).*/\1/p')
 	sed -n "s/\r//; s/^VIO-BENCH /$qv /p" "$OUTDIR/bench-$pf.log"

@@ -5,7 +5,9 @@
 # method's driver: the floor, the kernel probing nvme itself (autoprobe on: its probe returns
 # at once and the controller's reset fails later, the secondary controllers being offline);
 # vio, the same driver once it has brought each secondary controller online (its default);
-# a driverctl-style rule (driver_override per VF, as `driverctl set-override` does), vfio-pci.
+# a driverctl-style rule (driver_override per VF, as `driverctl set-override` does), vfio-pci,
+# with the PF's autoprobe off first as a careful operator sets it (with it on, nvme's async
+# probe of a VF races the rule's unbind: VFs were left with no driver, and once the guest hung).
 # RIGHT: the VFs whose NVMe secondary controller is online (what a guest needs of its VF).
 . /vio-tests/benchlib.sh
 
@@ -64,7 +66,7 @@ echo vfio-pci >"$d/driver_override"
 echo "$1" >/sys/bus/pci/drivers_probe
 X
 	cat >/etc/udev/rules.d/70-bench.rules <<X
-ACTION=="add", SUBSYSTEM=="pci", KERNEL=="$PF", ATTR{sriov_numvfs}="$N"
+ACTION=="add", SUBSYSTEM=="pci", KERNEL=="$PF", ATTR{sriov_drivers_autoprobe}="0", ATTR{sriov_numvfs}="$N"
 ACTION=="add", SUBSYSTEM=="pci", ENV{PCI_ID}=="1B36:0010", KERNEL!="$PF", RUN+="/bin/sh /tmp/bench-override.sh %k"
 X
 	udevadm control --reload
