@@ -12,6 +12,7 @@
 #include "shared/interrupt.h"
 #include "shared/log.h"
 
+#include "apply/live.h"
 #include "apply/apply.h"
 #include "apply/attr.h"
 #include "apply/bind.h"
@@ -64,7 +65,6 @@ static int at_no_vfs(void *data)
 	return ex != EXIT_OK ? ex : gpuprofile_vram_apply(z->pf, z->o, z->facts, z->pc);
 }
 
-/* The PF's part, for a PF whose policy was found and checked. */
 /* The first VF the policy binds to vfio-pci when the host has no IOMMU (and the line that says
  * so), else -1. The IOMMU is looked at only for a policy that has vfio-pci (policy.c found
  * which, resolving each VF once). */
@@ -76,7 +76,7 @@ static int vfio_without_iommu(const struct pf_plan_config *pc, unsigned *ret_lin
 	return (int)pc->vfio_vf;
 }
 
-/* np: the PF's NVMe plan, for the VFs that follow in the same run. */
+/* The PF's part, its policy found and checked; np: its NVMe plan, for its VFs in this run. */
 static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
 			   const struct pf_plan_config *pc, bool *ret_handed_off,
 			   struct nvme_plan *np)
@@ -215,7 +215,9 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o, struct
 		struct numvfs_hook hook = { .fn = at_no_vfs, .data = &z };
 
 		/* xe's VF VRAM is provisioned while the PF has none (gpuprofile.h). */
+		/* The VF table read before, or by the hook at no VFs, is stale after it. */
 		ex = numvfs_write(pf, o, pc, cur, recreate || facts->gpu_vram ? &hook : NULL);
+		live_forget(facts->live);
 		if (ex != EXIT_OK)
 			return ex;
 		changed = true;
@@ -390,7 +392,7 @@ static int vf_event(struct pcidev *vf, struct pcidev *pf, unsigned index,
 		    const struct apply_opts *o, int ex, bool left)
 {
 	_cleanup_(pf_plan_config_done) struct pf_plan_config pc = {};
-	struct pf_facts facts;
+	PF_FACTS(facts);
 	struct vf_config vc;
 	int ex_cfg;
 
@@ -488,7 +490,7 @@ int apply_pf(struct pcidev *pf, const struct apply_opts *o)
 	_cleanup_(nvmevirt_plan_done) struct nvme_plan np = NVME_PLAN_INIT;
 	struct pf_lock lock = PF_LOCK_INIT;
 	_cleanup_(pf_plan_config_done) struct pf_plan_config pc = {};
-	struct pf_facts facts;
+	PF_FACTS(facts);
 	bool handed_off = false, stale = false;
 	int ex;
 
@@ -566,7 +568,7 @@ int apply_pf_and_vfs(struct pcidev *pf, const struct apply_opts *o)
 	/* systemd sets INVOCATION_ID for the units it runs (vio-pf@, vio-apply). */
 	const char *run = getenv("INVOCATION_ID") ? "unit" : "apply";
 	_cleanup_(pf_plan_config_done) struct pf_plan_config pc = {};
-	struct pf_facts facts;
+	PF_FACTS(facts);
 	unsigned unfinished = 0;
 	bool stale = false;
 	int ex;

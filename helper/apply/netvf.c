@@ -11,6 +11,7 @@
 
 #include "shared/log.h"
 
+#include "apply/live.h"
 #include "apply/netvf.h"
 #include "sys/mac.h"
 #include "sys/netdev.h"
@@ -19,42 +20,32 @@
 
 DEFINE_POINTER_CLEANUP(struct link_state, link_state_done)
 
-/* The VF table of the PF handled last: one RTM_GETLINK per PF and run, not one per VF. */
-static struct {
-	char ifname[16];
-	int ifindex;
-	struct link_state s;
-	bool warned; /* "could not read back" is said once per run */
-} vf_table;
-
-void netvf_forget(void)
-{
-	link_state_done(&vf_table.s);
-	vf_table.ifname[0] = '\0';
-}
-
+/* The PF's VF table: one RTM_GETLINK per PF and run (kept in the run's pf_live), not one per
+ * VF. */
 int netvf_table(const struct pf_facts *pf, int *ret_ifindex, const struct link_state **ret)
 {
+	struct pf_live *l = pf->live;
 	int r;
 
 	if (!pf->ifname[0])
 		return -ENODEV;
-	if (!streq(vf_table.ifname, pf->ifname)) {
-		netvf_forget();
-		r = netdev_ifindex(pf->ifname, &vf_table.ifindex);
-		if (r < 0)
-			return r;
-		r = netlink_link_get(vf_table.ifindex, pf->ifname, &vf_table.s);
+	if (!l)
+		return log_error_errno(EINVAL, "%s: no run context to read its VFs into (a bug)",
+				       pf->addr);
+	if (!l->vf_table_read) {
+		r = netdev_ifindex(pf->ifname, &l->ifindex);
+		if (r >= 0)
+			r = netlink_link_get(l->ifindex, pf->ifname, &l->vf_table);
 		if (r == -ESTALE)
 			log_error("%s: ifindex %d no longer names %s; not using it", pf->addr,
-				  vf_table.ifindex, pf->ifname);
+				  l->ifindex, pf->ifname);
 		if (r < 0)
-			return r;
-		snprintf(vf_table.ifname, sizeof(vf_table.ifname), "%s", pf->ifname);
+			return r; /* asked again by the next VF, as a failure may pass */
+		l->vf_table_read = true;
 	}
 	if (ret_ifindex)
-		*ret_ifindex = vf_table.ifindex;
-	*ret = &vf_table.s;
+		*ret_ifindex = l->ifindex;
+	*ret = &l->vf_table;
 	return 0;
 }
 
@@ -62,11 +53,12 @@ int netvf_table_complete(const struct pf_facts *pf, const struct link_state *s)
 {
 	if (s->n_reported >= s->n_vfs)
 		return 0;
-	if (!vf_table.warned)
+	if (pf->live && !pf->live->vf_table_warned)
 		log_warning(
 		    "%s: %s has %u VFs, the kernel's reply describes %u: the settings of the others cannot be read back",
 		    pf->addr, pf->ifname, s->n_vfs, s->n_reported);
-	vf_table.warned = true;
+	if (pf->live)
+		pf->live->vf_table_warned = true;
 	return -EMSGSIZE;
 }
 

@@ -9,12 +9,11 @@
 
 struct link_state;
 
-/* The PF's VF table (RTM_GETLINK), read once per PF and run; -ENODEV when the PF has no netdev. */
+/* The PF's VF table (RTM_GETLINK), read once per PF and run (apply/live.h); -ENODEV when the
+ * PF has no netdev. */
 int netvf_table(const struct pf_facts *pf, int *ret_ifindex, const struct link_state **ret);
 /* 0, or -EMSGSIZE (and a warning, once per run) when the kernel's reply left VFs out. */
 int netvf_table_complete(const struct pf_facts *pf, const struct link_state *s);
-/* Drops the table: the VF count changed. */
-void netvf_forget(void);
 
 #define NETVF_KEY_MAX 64
 /* The MAC a VF gets when the policy gives none (see mac.h for the derivation), and in key

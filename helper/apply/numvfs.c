@@ -20,7 +20,6 @@
 #include "shared/log.h"
 
 #include "apply/attr.h"
-#include "apply/netvf.h"
 #include "apply/numvfs.h"
 #include "core/guard.h"
 #include "state/lock.h"
@@ -111,7 +110,6 @@ static int write_numvfs(struct pcidev *pf, unsigned cur, unsigned want,
 	snprintf(was, sizeof(was), "%u", cur);
 	snprintf(old, sizeof(old), "%u", cur);
 	snprintf(new, sizeof(new), "%u", want);
-	netvf_forget(); /* the VF table read before is stale from here on */
 
 	/* The kernel refuses a change between two non-zero counts (EBUSY): go through 0. */
 	if (cur > 0 && (want > 0 || hook)) {

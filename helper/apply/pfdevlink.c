@@ -15,7 +15,7 @@
 
 #include "shared/log.h"
 
-#include "apply/netvf.h"
+#include "apply/live.h"
 #include "apply/numvfs.h"
 #include "apply/pfdevlink.h"
 #include "apply/swport.h"
@@ -454,7 +454,7 @@ static int put_back(struct pf_devlink *dl, unsigned n_set)
 /* A reload makes the driver's interfaces anew: the PF's gets its name from udev again. */
 static void after_reload(struct pf_devlink *dl)
 {
-	netvf_forget();
+	live_forget(dl->facts->live);
 	if (pcidev_netdev_settled(dl->pf, dl->facts->ifname) < 0)
 		dl->facts->ifname[0] = '\0';
 	log_debug("%s: after the reload: interface '%s'", dl->where, dl->facts->ifname);

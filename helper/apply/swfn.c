@@ -8,7 +8,7 @@
 #include "shared/util.h"
 
 #include "apply/swfn.h"
-#include "apply/vfports.h"
+#include "apply/live.h"
 
 /* The first port function key the VF's port does not report, or -1. */
 int swfn_missing(const struct dlport *port, const struct vf_portfn *fn)
@@ -36,6 +36,7 @@ int swfn_refuse(const struct policy *p, const char *where, const char *drv,
 int swfn_vf(const struct pf_facts *facts, const struct pf_plan_config *pc, unsigned index,
 	    const struct vf_config *vc, const uint8_t *mac, const char *where, struct plan *plan)
 {
+	const struct live_ports *ports = live_ports_of(facts);
 	const struct policy *p = pc->policy;
 	static const struct vf_portfn stable = { .set = 1u << PORTFN_HW_ADDR, .hw_addr = true };
 	const struct vf_portfn *fn = &vc->portfn;
@@ -46,15 +47,15 @@ int swfn_vf(const struct pf_facts *facts, const struct pf_plan_config *pc, unsig
 	if (!(p->set & (1u << PF_KEY_ESWITCH)) || p->eswitch != ESWITCH_SWITCHDEV ||
 	    (!explicit && !mac))
 		return EXIT_OK;
-	r = vfports_read(facts, false);
-	port = r >= 0 ? dlport_find_vf(vfports.v, vfports.n, index) : NULL;
+	r = live_ports(facts, false, &ports);
+	port = r >= 0 ? dlport_find_vf(ports->v, ports->n, index) : NULL;
 	/* The stable MAC goes in as the function's hw_addr only where the port reports one. */
 	if (!explicit)
 		fn = &stable;
 	if (!port || (!explicit && !port->has_hw_addr))
 		return explicit	   ? log_error("%s:%u: %s: port_function, but %s", p->path,
 					       vc->line[VF_KEY_PORT_FUNCTION], where,
-					       r < 0 ? vfports_why(r, vfports.msg)
+					       r < 0 ? dlport_why(r, ports->msg)
 						     : "the VF has no devlink port"),
 		       EXIT_DEVICE : EXIT_OK;
 	k = swfn_missing(port, fn);
@@ -94,10 +95,10 @@ int swfn_vf(const struct pf_facts *facts, const struct pf_plan_config *pc, unsig
 		snprintf(what, sizeof(what), "port_function %s", swcfg_portfn_key_to_string(k));
 		if (!plan_diff(plan, where, what, old, new))
 			continue;
-		r = dlport_fn_set(&vfports.dev, &set, msg, sizeof(msg));
+		r = dlport_fn_set(&ports->dev, &set, msg, sizeof(msg));
 		if (r < 0)
 			return log_error("%s: cannot set %s %s: %s", where, what, new,
-					 vfports_why(r, msg)),
+					 dlport_why(r, msg)),
 			       EXIT_DEVICE;
 		log_info("%s: %s %s -> %s", where, what, old, new);
 	}

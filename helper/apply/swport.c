@@ -11,7 +11,7 @@
 
 #include "apply/swfn.h"
 #include "apply/swport.h"
-#include "apply/vfports.h"
+#include "apply/live.h"
 #include "sys/dlport.h"
 #include "state/lock.h"
 #include "state/record.h"
@@ -156,7 +156,7 @@ static int change(struct rates *s, const char *where, const char *what, const ch
 		bool prio = strstr(what, "tx_priority") || strstr(what, "tx_weight");
 
 		return log_error(
-			   "%s: cannot set %s %s: %s%s; %s", where, what, new, vfports_why(r, msg),
+			   "%s: cannot set %s %s: %s%s; %s", where, what, new, dlport_why(r, msg),
 			   prio
 			       ? " (tx_priority and tx_weight need Linux 6.5 and a driver with them)"
 			       : "",
@@ -290,6 +290,7 @@ static int groups(struct rates *s)
 
 static int leaves(struct rates *s, const struct pf_plan_config *pc)
 {
+	const struct live_ports *ports = live_ports_of(s->facts);
 	for (unsigned i = 0; i < pc->vfs; i++) {
 		const struct dlport *port;
 		struct dlrate want, *leaf;
@@ -301,7 +302,7 @@ static int leaves(struct rates *s, const struct pf_plan_config *pc)
 		if (!(vc.set & VF_KEY_BIT(VF_KEY_RATE)))
 			continue;
 		snprintf(where, sizeof(where), "%s vf %u", s->facts->addr, i);
-		port = dlport_find_vf(vfports.v, vfports.n, i);
+		port = dlport_find_vf(ports->v, ports->n, i);
 		leaf = port ? find_leaf(s, port->index) : NULL;
 		if (!leaf)
 			return log_error(
@@ -319,6 +320,7 @@ static int leaves(struct rates *s, const struct pf_plan_config *pc)
 /* Groups vio made that the policy dropped: their members out first, then the group. */
 static int stale(struct rates *s)
 {
+	const struct live_ports *ports = live_ports_of(s->facts);
 	for (unsigned pass = 0; pass < 2; pass++)
 		for (unsigned i = 0; i < s->n_made; i++) {
 			const char *name = s->made[i];
@@ -345,9 +347,9 @@ static int stale(struct rates *s)
 				if (!streq(c->parent, name))
 					continue;
 				out.parent[0] = '\0';
-				for (unsigned k = 0; !c->node && k < vfports.n; k++)
-					if (vfports.v[k].index == c->port)
-						port = &vfports.v[k];
+				for (unsigned k = 0; !c->node && k < ports->n; k++)
+					if (ports->v[k].index == c->port)
+						port = &ports->v[k];
 				if (c->node)
 					snprintf(where, sizeof(where), "%s", s->facts->addr);
 				else if (port)
@@ -386,6 +388,7 @@ static int record_keep(struct rates *s)
 int swport_pf(const struct pf_facts *facts, const struct pf_plan_config *pc, struct plan *plan,
 	      bool *ret_changed)
 {
+	const struct live_ports *ports = live_ports_of(facts);
 	const struct policy *p = pc->policy;
 	struct rates s = { .facts = facts, .p = p, .plan = plan };
 	enum eswitch_mode mode;
@@ -422,14 +425,14 @@ int swport_pf(const struct pf_facts *facts, const struct pf_plan_config *pc, str
 		record_free(s.made);
 		return EXIT_OK;
 	}
-	r = vfports_read(facts, true);
+	r = live_ports(facts, true, &ports);
 	if (r < 0) {
 		log_error("%s: cannot read its devlink ports: %s", facts->addr,
-			  vfports_why(r, vfports.msg));
+			  dlport_why(r, ports->msg));
 		goto out;
 	}
 	for (unsigned i = 0; any_fn && i < pc->vfs; i++) {
-		const struct dlport *port = dlport_find_vf(vfports.v, vfports.n, i);
+		const struct dlport *port = dlport_find_vf(ports->v, ports->n, i);
 		struct vf_config vc;
 		char where[64];
 		int k;
@@ -452,8 +455,7 @@ int swport_pf(const struct pf_facts *facts, const struct pf_plan_config *pc, str
 	}
 	r = dlrate_list(&s.dev, &s.cur, &s.n_cur, msg, sizeof(msg));
 	if (r < 0 && (p->n_rate_groups || any_rate)) {
-		log_error("%s: cannot read its devlink rates: %s", facts->addr,
-			  vfports_why(r, msg));
+		log_error("%s: cannot read its devlink rates: %s", facts->addr, dlport_why(r, msg));
 		goto out;
 	}
 	if (r >= 0 && (groups(&s) < 0 || leaves(&s, pc) < 0 || stale(&s) < 0))
@@ -472,6 +474,7 @@ out:
 
 int swport_drop_groups(const struct pf_facts *facts, struct plan *plan)
 {
+	const struct live_ports *ports = live_ports_of(facts);
 	struct rates s = { .facts = facts, .plan = plan, .all = true };
 	char msg[256] = "";
 	int r;
@@ -492,14 +495,13 @@ int swport_drop_groups(const struct pf_facts *facts, struct plan *plan)
 			r = -EBUSY;
 		}
 	if (r >= 0 && s.n_made) {
-		(void)vfports_read(facts, true); /* only to name the VFs in messages */
+		(void)live_ports(facts, true, &ports); /* only to name the VFs in messages */
 		r = stale(&s);
 		if (r >= 0 && plan->mode == PLAN_APPLY && record_keep(&s) < 0)
 			log_warning("%s: cannot note the rate groups vio made in %s/%s",
 				    facts->addr, runtime_dir(), RECORD);
 	} else if (r < 0 && r != -EBUSY) {
-		log_error("%s: cannot read its devlink rates: %s", facts->addr,
-			  vfports_why(r, msg));
+		log_error("%s: cannot read its devlink rates: %s", facts->addr, dlport_why(r, msg));
 	}
 	undo_done(&s.undo);
 	free(s.cur);

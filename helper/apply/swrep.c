@@ -17,7 +17,7 @@
 
 #include "apply/swrep.h"
 #include "apply/vfdev.h"
-#include "apply/vfports.h"
+#include "apply/live.h"
 #include "core/swcfg.h"
 #include "state/lock.h"
 #include "sys/netdev.h"
@@ -176,13 +176,14 @@ static int one(const struct pf_facts *facts, const struct pf_plan_config *pc,
  * the PF's, which runs vio: they come after it and find the files. */
 static void settle(const struct pf_facts *facts, const struct pf_plan_config *pc)
 {
+	const struct live_ports *ports = live_ports_of(facts);
 	if (getenv("SEQNUM"))
 		return;
 	for (unsigned tries = 0; tries < 100; tries++) {
 		bool busy = false;
 
 		for (unsigned i = 0; i < pc->vfs && !busy; i++) {
-			const struct dlport *port = dlport_find_vf(vfports.v, vfports.n, i);
+			const struct dlport *port = dlport_find_vf(ports->v, ports->n, i);
 
 			busy =
 			    port && port->netdev[0] && netdev_udev_initialized(port->netdev) <= 0;
@@ -190,7 +191,7 @@ static void settle(const struct pf_facts *facts, const struct pf_plan_config *pc
 		if (!busy)
 			return;
 		usleep(50 * 1000);
-		if (vfports_read(facts, true) < 0) /* names change while udev renames */
+		if (live_ports(facts, true, &ports) < 0) /* names change while udev renames */
 			return;
 	}
 }
@@ -198,6 +199,7 @@ static void settle(const struct pf_facts *facts, const struct pf_plan_config *pc
 int swrep_apply(const struct pf_facts *facts, const struct pf_plan_config *pc, struct plan *plan,
 		bool *ret_changed)
 {
+	const struct live_ports *ports = live_ports_of(facts);
 	const struct policy *p = pc->policy;
 	const char *m = p->set & (1u << PF_KEY_REP_MANAGED_BY) ? p->rep_managed_by : "none";
 	const char *nm, *id = vfdev_manager_ids(m, &nm);
@@ -210,10 +212,10 @@ int swrep_apply(const struct pf_facts *facts, const struct pf_plan_config *pc, s
 	ex = swrep_check(facts, pc);
 	if (ex != EXIT_OK)
 		return ex;
-	r = vfports_read(facts, true);
+	r = live_ports(facts, true, &ports);
 	if (r < 0)
 		return log_error("%s: cannot read its devlink ports: %s", facts->addr,
-				 vfports_why(r, vfports.msg)),
+				 dlport_why(r, ports->msg)),
 		       EXIT_DEVICE;
 	/* The files first, then the names compared: representors just made are udev's to
 	 * name from them. */
@@ -221,7 +223,7 @@ int swrep_apply(const struct pf_facts *facts, const struct pf_plan_config *pc, s
 		if (pass == 1 && plan->mode == PLAN_APPLY)
 			settle(facts, pc);
 		for (unsigned i = 0; i < pc->vfs; i++) {
-			const struct dlport *port = dlport_find_vf(vfports.v, vfports.n, i);
+			const struct dlport *port = dlport_find_vf(ports->v, ports->n, i);
 
 			if (!port || !port->netdev[0])
 				continue; /* none (yet): its add event finds the file */

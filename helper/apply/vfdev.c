@@ -14,6 +14,7 @@
 
 #include "shared/log.h"
 
+#include "apply/live.h"
 #include "apply/netvf.h"
 #include "apply/vfdev.h"
 #include "sys/pci_driver.h"
@@ -307,7 +308,7 @@ static int vfio_member(struct pcidev *d, void *userdata)
 	_cleanup_(pcidev_unrefp) struct pcidev *pf = NULL;
 	struct vfio_ctx *c = userdata;
 	_cleanup_(pf_plan_config_done) struct pf_plan_config pc = {};
-	struct pf_facts facts;
+	PF_FACTS(facts);
 	struct vf_config vc;
 	unsigned index;
 	size_t n = strlen(c->links);

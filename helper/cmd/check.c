@@ -8,6 +8,7 @@
 #include "shared/log.h"
 #include "shared/util.h"
 
+#include "apply/live.h"
 #include "apply/apply.h"
 #include "apply/netvf.h"
 #include "apply/nvmevirt.h"
@@ -32,7 +33,7 @@ struct check_ctx {
 /* A policy error that shows only against this host's PF: the file counts as one with errors. */
 static void count_device_error(struct check_ctx *c, struct pcidev *pf)
 {
-	struct pf_facts facts;
+	PF_FACTS(facts);
 	const struct policy *p = NULL, **grown;
 
 	if (model_facts_read(pf, false, &facts) < 0 ||
@@ -65,7 +66,7 @@ static void report_pf(struct check_ctx *c, struct pcidev *pf, unsigned diffs, in
 	struct plan *plan = c->o.plan;
 	struct pf_report *grown, *r;
 	_cleanup_(pf_plan_config_done) struct pf_plan_config pc = {};
-	struct pf_facts facts;
+	PF_FACTS(facts);
 
 	grown = reallocarray(c->rep->pfs, c->rep->n_pfs + 1, sizeof(*grown));
 	if (!grown)

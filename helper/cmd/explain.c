@@ -9,6 +9,7 @@
 #include "shared/log.h"
 #include "shared/util.h"
 
+#include "apply/live.h"
 #include "apply/apply.h"
 #include "apply/netvf.h"
 #include "apply/nvmevirt.h"
@@ -233,7 +234,7 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 	_cleanup_free_ char *drv = NULL;
 	_cleanup_(nvmevirt_plan_done) struct nvme_plan np = NVME_PLAN_INIT;
 	_cleanup_(pf_plan_config_done) struct pf_plan_config pc = {};
-	struct pf_facts facts = {};
+	PF_FACTS(facts);
 	const struct policy *p;
 	unsigned numvfs = 0;
 	int ex;

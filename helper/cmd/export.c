@@ -23,6 +23,7 @@
 
 #include "shared/log.h"
 
+#include "apply/live.h"
 #include "apply/apply.h"
 #include "cmd/export.h"
 
@@ -269,7 +270,7 @@ static int export_pf(struct pcidev *pf, void *userdata)
 	struct apply_opts o = { .plan = &(struct plan){ .mode = PLAN_CHECK }, .policies = c->set };
 	_cleanup_free_ struct vf_config *vcs = NULL;
 	_cleanup_(pf_plan_config_done) struct pf_plan_config pc = {};
-	struct pf_facts facts;
+	PF_FACTS(facts);
 	int ex = model_pf_config(pf, &o, &facts, &pc), r;
 
 	if (ex != EXIT_OK) {

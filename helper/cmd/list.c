@@ -10,6 +10,7 @@
 
 #include "shared/log.h"
 
+#include "apply/live.h"
 #include "apply/apply.h"
 #include "apply/gpuprofile.h"
 #include "apply/netvf.h"
@@ -393,7 +394,7 @@ static int list_one(struct pcidev *pf, void *userdata)
 {
 	struct list_ctx *ctx = userdata;
 	const struct link_state *ls = NULL;
-	struct pf_facts facts;
+	PF_FACTS(facts);
 	const struct policy *p = NULL;
 	struct pf_row row = {
 		.addr = pcidev_addr(pf), .iommu = -1, .autoprobe = -1, .hw_tc_offload = -1
@@ -544,7 +545,7 @@ static int modules_pf(struct pcidev *pf, void *userdata)
 {
 	const struct policy_set *set = userdata;
 	const struct policy *p = NULL;
-	struct pf_facts facts;
+	PF_FACTS(facts);
 
 	if (!pcidev_is_pci(pf) || model_facts_read(pf, false, &facts) < 0 ||
 	    policyset_find(set, &facts, &p) < 0 || !p)

@@ -15,7 +15,6 @@
 #include "shared/util.h"
 
 #include "apply/apply.h"
-#include "apply/vfports.h"
 #include "apply/netvf.h"
 #include "apply/run.h"
 #include "apply/vfdev.h"
@@ -534,11 +533,9 @@ static int run(const struct cmd *c, int argc, char *argv[])
 	/* Whatever the command was doing when the signal came, it stopped at a boundary. */
 	if (interrupted())
 		ex = EXIT_INTERRUPTED;
-	netvf_forget();
 	netlink_close();
 	devlink_close();
 	ethtool_close();
-	vfports_close();
 	policyset_done(&set);
 	return ex;
 }

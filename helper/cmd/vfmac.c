@@ -6,6 +6,7 @@
 #include "shared/log.h"
 #include "shared/util.h"
 
+#include "apply/live.h"
 #include "apply/netvf.h"
 #include "cmd/vfmac.h"
 #include "core/model.h"
@@ -14,7 +15,7 @@
 
 int vfmac_run(struct pcidev *d, unsigned index)
 {
-	struct pf_facts facts;
+	PF_FACTS(facts);
 	char buf[MAC_STR_MAX], key[NETVF_KEY_MAX];
 	uint8_t mac[6];
 	int r;

@@ -33,7 +33,7 @@ static enum pf_kind kind_from_class(unsigned class)
 int model_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret)
 {
 	_cleanup_free_ char *drv = NULL;
-	struct pf_facts f = { .vf_total_msix = -1 };
+	struct pf_facts f = { .vf_total_msix = -1, .live = ret->live };
 	struct pcidev_hwdb hw;
 	unsigned class, n;
 	int r;

@@ -186,6 +186,9 @@ struct policy {
 };
 
 /* What the policy is matched and checked against, read from the device. */
+/* What a run reads from the kernel about a PF on first use (apply/live.h). */
+struct pf_live;
+
 struct pf_facts {
 	char addr[PCI_ADDR_MAX];
 	char driver[MODULE_NAME_MAX]; /* its driver, "none" when none is bound */
@@ -210,6 +213,9 @@ struct pf_facts {
 	/* Intel Xe (Linux 6.19+): sriov_admin/ with a vfN/profile/ per VF; vram_quota in it
 	 * (7.0+, discrete), and whether the driver lets it be written. */
 	bool gpu_admin, gpu_vram, gpu_vram_rw;
+	/* The run's reads of the PF beyond these facts (the VF table, the VF ports), shared by
+	 * every step: its owner's, who sets it before model_facts_read and frees it after. */
+	struct pf_live *live;
 };
 
 /* The policy applied to one PF, after matching and device checks. */

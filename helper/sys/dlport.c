@@ -254,3 +254,14 @@ int dlrate_build(int fam, const struct devlink_dev *d, const struct dlrate_req *
 {
 	return devlink_build(fam, d, rate_cmd(q->op), put_rate, q, ret, ret_len);
 }
+
+const char *dlport_why(int r, const char *msg)
+{
+	static char buf[320];
+
+	if (msg[0])
+		snprintf(buf, sizeof(buf), "%s (%s)", msg, strerror(-r));
+	else
+		snprintf(buf, sizeof(buf), "%s", strerror(-r));
+	return buf;
+}

@@ -38,6 +38,8 @@ struct dlport {
 int dlport_vf_ports(const struct devlink_dev *d, struct dlport **ret, unsigned *ret_n, char *msg,
 		    size_t n);
 const struct dlport *dlport_find_vf(const struct dlport *v, unsigned n, unsigned vf);
+/* Why a devlink request failed, in words: the kernel's own (msg) when it gave them. */
+const char *dlport_why(int r, const char *msg);
 
 /* One attribute of a port function: the MAC, a capability, or max_io_eqs. */
 enum dlport_fn_attr {
