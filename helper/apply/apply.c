@@ -65,17 +65,6 @@ static int at_no_vfs(void *data)
 	return ex != EXIT_OK ? ex : gpuprofile_vram_apply(z->pf, z->o, z->facts, z->pc);
 }
 
-/* The first VF the policy binds to vfio-pci when the host has no IOMMU (and the line that says
- * so), else -1. The IOMMU is looked at only for a policy that has vfio-pci (policy.c found
- * which, resolving each VF once). */
-static int vfio_without_iommu(const struct pf_plan_config *pc, unsigned *ret_line)
-{
-	if (!pc->vfio || iommu_on())
-		return -1;
-	*ret_line = pc->vfio_line;
-	return (int)pc->vfio_vf;
-}
-
 /* The PF's part, its policy found and checked; np: its NVMe plan, for its VFs in this run. */
 static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
 			   const struct pf_plan_config *pc, bool *ret_handed_off,
@@ -145,7 +134,7 @@ static int apply_pf_config(struct pcidev *pf, const struct apply_opts *o, struct
 	}
 	/* vfio-pci takes only devices in an IOMMU group: with the IOMMU off, nothing is made
 	 * that could not be bound, and the host's owner is told how to turn it on. */
-	r = vfio_without_iommu(pc, &line);
+	r = model_vfio_without_iommu(pc, &line);
 	if (r >= 0)
 		return log_error(
 			   "%s: %s:%u binds vf %d to vfio-pci, but this host has no IOMMU (no IOMMU groups): %s; nothing changed",
@@ -480,6 +469,7 @@ static int pf_lookup(struct pcidev *pf, const struct apply_opts *o, struct pf_fa
 {
 	int ex = model_pf_config(pf, o, facts, ret);
 
+	plan_matched(o->plan, ret->policy, ex == EXIT_OK, ret->vfs);
 	if (ex == EXIT_OK && !ret->policy)
 		log_debug("%s: no policy matches, nothing to do", facts->addr);
 	return ex;
@@ -527,7 +517,7 @@ int apply_configured(struct pcidev *pf, const struct apply_opts *o, struct pf_fa
 	 * vio cannot handle or a unit now handles, nor after a signal. */
 	if (handed_off || ex == EXIT_POLICY || ex == EXIT_USAGE || ex == EXIT_INTERRUPTED ||
 	    facts->unsupported[0] || facts->passed_through[0] ||
-	    (ex != EXIT_OK && vfio_without_iommu(pc, &(unsigned){ 0 }) >= 0))
+	    (ex != EXIT_OK && model_vfio_without_iommu(pc, &(unsigned){ 0 }) >= 0))
 		return ex;
 	if (pcidev_read_unsigned(pf, "sriov_numvfs", &n) < 0)
 		return EXIT_DEVICE;

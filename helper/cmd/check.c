@@ -30,14 +30,28 @@ struct check_ctx {
 	unsigned n_device_bad;
 };
 
+/* What the PF's run matched (plan.h); resolved here only when the run stopped before it looked
+ * the PF up (another run held it). */
+static void matched(struct check_ctx *c, struct pcidev *pf)
+{
+	_cleanup_(pf_plan_config_done) struct pf_plan_config pc = {};
+	PF_FACTS(facts);
+	int ex;
+
+	if (c->o.plan->matched)
+		return;
+	ex = model_pf_config(pf, &c->o, &facts, &pc);
+	plan_matched(c->o.plan, pc.policy, ex == EXIT_OK, pc.vfs);
+}
+
 /* A policy error that shows only against this host's PF: the file counts as one with errors. */
 static void count_device_error(struct check_ctx *c, struct pcidev *pf)
 {
-	PF_FACTS(facts);
-	const struct policy *p = NULL, **grown;
+	const struct policy *p, **grown;
 
-	if (model_facts_read(pf, false, &facts) < 0 ||
-	    policyset_find(c->o.policies, &facts, &p) < 0 || !p || p->broken || p->n_errors)
+	matched(c, pf);
+	p = c->o.plan->policy;
+	if (!p || p->broken || p->n_errors)
 		return;
 	for (unsigned i = 0; i < c->n_device_bad; i++)
 		if (c->device_bad[i] == p)
@@ -65,8 +79,6 @@ static void report_pf(struct check_ctx *c, struct pcidev *pf, unsigned diffs, in
 {
 	struct plan *plan = c->o.plan;
 	struct pf_report *grown, *r;
-	_cleanup_(pf_plan_config_done) struct pf_plan_config pc = {};
-	PF_FACTS(facts);
 
 	grown = reallocarray(c->rep->pfs, c->rep->n_pfs + 1, sizeof(*grown));
 	if (!grown)
@@ -79,9 +91,10 @@ static void report_pf(struct check_ctx *c, struct pcidev *pf, unsigned diffs, in
 	plan->items = NULL;
 	plan->n_items = 0;
 	snprintf(r->addr, sizeof(r->addr), "%s", pcidev_addr(pf));
-	if (model_pf_config(pf, &c->o, &facts, &pc) == EXIT_OK && pc.policy) {
-		snprintf(r->policy, sizeof(r->policy), "%s", pc.policy->path);
-		r->vfs_wanted = pc.vfs;
+	matched(c, pf);
+	if (plan->policy_valid) {
+		snprintf(r->policy, sizeof(r->policy), "%s", plan->policy->path);
+		r->vfs_wanted = plan->vfs_wanted;
 	}
 	(void)pcidev_read_unsigned(pf, "sriov_numvfs", &r->vfs);
 	r->has_last = status_read(r->addr, &r->last) >= 0;
@@ -116,8 +129,10 @@ static int check_one(struct pcidev *pf, void *userdata)
 {
 	struct check_ctx *c = userdata;
 	unsigned before = c->o.plan->n_diffs;
-	int ex = apply_pf_and_vfs(pf, &c->o);
+	int ex;
 
+	c->o.plan->matched = false;
+	ex = apply_pf_and_vfs(pf, &c->o);
 	c->n_pfs++;
 	if (ex == EXIT_POLICY) {
 		c->policy_error = true;

@@ -13,6 +13,7 @@
 
 #include "core/model.h"
 #include "core/policyset.h"
+#include "sys/iommu.h"
 #include "sys/modalias.h"
 #include "sys/modload.h"
 #include "sys/netdev.h"
@@ -128,6 +129,14 @@ int model_pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_fac
 		return EXIT_POLICY;
 	}
 	return EXIT_OK;
+}
+
+int model_vfio_without_iommu(const struct pf_plan_config *pc, unsigned *ret_line)
+{
+	if (!pc->vfio || iommu_on())
+		return -1;
+	*ret_line = pc->vfio_line;
+	return (int)pc->vfio_vf;
 }
 
 /* driver = "vfio": the VF's vfio variant driver where the kernel has one, else vfio-pci. */

@@ -12,6 +12,10 @@ int model_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret
 /* Finds and checks the policy of a PF. EXIT_OK with ret->policy NULL: none applies. */
 int model_pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
 		    struct pf_plan_config *ret);
+/* The first VF the policy binds to vfio-pci when the host has no IOMMU (and the line that says
+ * so), else -1. The IOMMU is looked at only for a policy that has vfio-pci (policy.c found
+ * which, resolving each VF once). */
+int model_vfio_without_iommu(const struct pf_plan_config *pc, unsigned *ret_line);
 /* The driver a VF should be bound to (NULL: the kernel's choice stands), and why. */
 int model_vf_driver(const struct pf_facts *facts, struct pcidev *vf,
 		    const struct pf_plan_config *pc, const struct vf_config *vc, char **ret,

@@ -77,6 +77,14 @@ void plan_note(struct plan *p, const char *where, const char *fmt, ...)
 	va_end(ap);
 }
 
+void plan_matched(struct plan *p, const struct policy *policy, bool valid, unsigned vfs)
+{
+	p->matched = true;
+	p->policy = policy;
+	p->policy_valid = valid && policy;
+	p->vfs_wanted = policy ? vfs : 0;
+}
+
 void plan_clear(struct plan *p)
 {
 	for (unsigned i = 0; i < p->n_items; i++) {

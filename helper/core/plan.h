@@ -5,6 +5,8 @@
 
 #include "shared/macro.h"
 
+struct policy;
+
 struct policy_set;
 
 /* What a run does with each difference between the system and the policy. */
@@ -36,6 +38,13 @@ struct plan {
 	struct plan_item *items;
 	unsigned n_items;
 	bool oom; /* an item could not be recorded: counted, not shown */
+	/* What the PF's run matched, once it looked the PF up (matched): the policy (NULL: none;
+	 * on a policy error, the file at fault), whether it held for the PF, and the VFs it
+	 * wants. For reports, which need not resolve the PF again. */
+	bool matched;
+	const struct policy *policy;
+	bool policy_valid;
+	unsigned vfs_wanted;
 };
 
 /* Counts a difference; true when the caller is to make the change (PLAN_APPLY), otherwise
@@ -46,6 +55,8 @@ bool plan_diff(struct plan *p, const char *where, const char *what, const char *
 _printf_(3, 4) void plan_condition(struct plan *p, const char *where, const char *fmt, ...);
 /* A line that explains the plan (not a difference): recorded as text, outside PLAN_APPLY. */
 _printf_(3, 4) void plan_note(struct plan *p, const char *where, const char *fmt, ...);
+/* What the PF's run matched (see struct plan), once it has looked the PF up. */
+void plan_matched(struct plan *p, const struct policy *policy, bool valid, unsigned vfs);
 /* Drops the items recorded so far (n_diffs stays). */
 void plan_clear(struct plan *p);
 
