@@ -96,7 +96,8 @@ check: .deps-check vio $(UNIT_TESTS) tests/fault/libvio-fault.so
 # The policy loader under libFuzzer, ASan and UBSan (clang). CI runs it for a minute.
 FUZZ_TIME ?= 600
 FUZZ_SRC  := tests/fuzz/fuzz-policy.c $(addprefix helper/core/,conf.c parse.c value.c dlpolicy.c swcfg.c policyfile.c policycache.c policy.c policyset.c) \
-	     helper/sys/pci_driver.c helper/state/lock.c $(SHARED_SRC)
+	     helper/sys/eswitch.c helper/sys/pci_driver.c helper/state/lock.c helper/state/runtime.c \
+	     $(SHARED_SRC)
 tests/fuzz/fuzz-policy: $(FUZZ_SRC) $(HDR)
 	clang $(filter-out -O2 -Werror,$(CFLAGS)) -O1 -g -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -o $@ $(FUZZ_SRC) $(shell $(PKG_CONFIG) --libs libconfig)

@@ -6,6 +6,10 @@ A module is a .c file and its .h (helper/sys/sysfs.[ch] is "sys/sysfs"). A modul
 on every module whose header it includes, from its .c or its .h. The folders are layers,
 highest first; a module may depend on its own layer and those below it, never above, and
 no two modules depend on each other through any chain. No C file is over MAX_LINES lines.
+Each function a module's header declares is named after the module (underscores aside:
+pf_devlink_plan in apply/pfdevlink) or after a type that header defines (link_state_done in
+sys/netlink, which defines struct link_state); the exceptions, in FREE_NAMES, are the
+freestanding helpers every layer uses as it uses libc's.
 
 usage: tests/layers.py [--dot] [HELPER_DIR]
   exit 0 when every rule holds, 1 naming each broken one; --dot prints the graph (Graphviz).
@@ -17,6 +21,29 @@ import sys
 LAYERS = ["cmd", "apply", "core", "sys", "state", "shared"]
 MAX_LINES = 600
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+# A prototype at the start of a line: its return type, then the name and "(".
+PROTO = re.compile(r'^(?:const\s+)?(?:struct\s+|enum\s+|unsigned\s+)?\w+[\s*]+(\w+)\(', re.M)
+TYPEDEF = re.compile(r'^(?:struct|enum)\s+(\w+)\s*\{', re.M)
+FREE_NAMES = {"shared/macro", "shared/util"}
+
+
+def names(mods):
+    """Functions declared in a header and named neither after its module nor its types."""
+    out = []
+    for m, files in sorted(mods.items()):
+        if m in FREE_NAMES:
+            continue
+        prefix = m.split("/")[1].replace("_", "")
+        for path in files:
+            if not path.endswith(".h"):
+                continue
+            text = open(path, encoding="utf-8").read()
+            types = TYPEDEF.findall(text)
+            for fn in PROTO.findall(text):
+                if fn.replace("_", "").startswith(prefix) or any(fn.startswith(t + "_") for t in types):
+                    continue
+                out.append(f"{path}: {fn}(): named after neither {m} nor a type it defines")
+    return out
 
 
 def modules(root):
@@ -95,6 +122,7 @@ def main(argv):
                 problems.append(f"{m} -> {d}: depends on a higher layer")
     for comp in cycles(deps):
         problems.append("a circle: " + " -> ".join(comp + comp[:1]))
+    problems += names(mods)
     for files in mods.values():
         for path in files:
             if path.endswith(".c"):

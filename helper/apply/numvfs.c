@@ -23,6 +23,7 @@
 #include "apply/numvfs.h"
 #include "core/guard.h"
 #include "state/lock.h"
+#include "state/runtime.h"
 
 /*
  * A driver that enabled fewer VFs than asked (firmware limits, MSI-X) is remembered in

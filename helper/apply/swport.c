@@ -14,6 +14,7 @@
 #include "apply/live.h"
 #include "sys/dlport.h"
 #include "state/lock.h"
+#include "state/runtime.h"
 #include "state/record.h"
 
 #define RECORD "rate-groups"

@@ -20,6 +20,7 @@
 #include "apply/live.h"
 #include "core/swcfg.h"
 #include "state/lock.h"
+#include "state/runtime.h"
 #include "sys/netdev.h"
 #include "sys/pcidev.h"
 
@@ -133,13 +134,13 @@ static int one(const struct pf_facts *facts, const struct pf_plan_config *pc,
 		return EXIT_OK;
 	}
 	/* One udev has not finished with is named by that event, from the file. */
-	if (netdev_udev_initialized(rep) <= 0)
+	if (pcidev_netdev_initialized(rep) <= 0)
 		return EXIT_OK;
 	if (want[0] && !streq(want, rep)) {
 		if (!plan_diff(plan, where, "representor", rep, want))
 			return EXIT_OK;
 		/* udev names an interface at its add event: one more, as at its birth. */
-		r = netdev_trigger_action(rep, "add");
+		r = pcidev_netdev_trigger_action(rep, "add");
 		if (r == -ENOENT) /* renamed meanwhile: its own event reads the file */
 			return EXIT_OK;
 		if (r < 0)
@@ -153,13 +154,13 @@ static int one(const struct pf_facts *facts, const struct pf_plan_config *pc,
 	}
 	if (!id)
 		return EXIT_OK;
-	r = netdev_udev_property(rep, "ID_NET_MANAGED_BY", &cur);
+	r = pcidev_netdev_property(rep, "ID_NET_MANAGED_BY", &cur);
 	if (r < 0 || (cur && streq(cur, id)))
 		return EXIT_OK;
 	snprintf(what, sizeof(what), "ID_NET_MANAGED_BY of %s", rep);
 	if (!plan_diff(plan, where, what, cur ?: "unset", id))
 		return EXIT_OK;
-	r = netdev_trigger_action(rep, "change");
+	r = pcidev_netdev_trigger_action(rep, "change");
 	if (r == -ENOENT)
 		return EXIT_OK;
 	if (r < 0)
@@ -186,7 +187,7 @@ static void settle(const struct pf_facts *facts, const struct pf_plan_config *pc
 			const struct dlport *port = dlport_find_vf(ports->v, ports->n, i);
 
 			busy =
-			    port && port->netdev[0] && netdev_udev_initialized(port->netdev) <= 0;
+			    port && port->netdev[0] && pcidev_netdev_initialized(port->netdev) <= 0;
 		}
 		if (!busy)
 			return;

@@ -122,7 +122,7 @@ static int netdev_apply(struct pcidev *vf, const char *where, const struct apply
 	}
 	if (!id || under_udev())
 		return EXIT_OK;
-	r = netdev_udev_property(ifname, "ID_NET_MANAGED_BY", &cur);
+	r = pcidev_netdev_property(ifname, "ID_NET_MANAGED_BY", &cur);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read udev's properties of %s: %m", where,
 				       ifname),
@@ -135,7 +135,7 @@ static int netdev_apply(struct pcidev *vf, const char *where, const struct apply
 	/* The netdev's rules take it from the VF's properties: the VF's event first. */
 	r = pcidev_trigger(vf);
 	if (r >= 0)
-		r = netdev_trigger(ifname);
+		r = pcidev_netdev_trigger(ifname);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot ask udev to run its rules for %s: %m", where,
 				       ifname),
@@ -251,7 +251,7 @@ static int vfio_apply(struct pcidev *vf, const char *where, const struct apply_o
 			return EXIT_POLICY;
 		/* udev owns /dev: its vfio rule (60-vio.rules) makes the link and sets the node. */
 		if (r > 0 && o->plan->mode == PLAN_APPLY) {
-			if (vfio_group_trigger(group) < 0)
+			if (pcidev_vfio_trigger(group) < 0)
 				return log_error_errno(
 					   errno, "%s: cannot ask udev to run its rules for %s: %m",
 					   where, node),
@@ -347,7 +347,7 @@ static void vfio_print(FILE *f, const struct vfio_ctx *c)
 int vfdev_vfio_export(FILE *f, unsigned group, const struct apply_opts *o)
 {
 	struct vfio_ctx c = { .o = o, .dir = "vfio/by-vf" };
-	int r = iommu_group_foreach(group, vfio_member, &c);
+	int r = pcidev_iommu_group_foreach(group, vfio_member, &c);
 
 	if (r < 0)
 		return log_error_errno(r, "vfio group %u: cannot read its devices: %m", group),

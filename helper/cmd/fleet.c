@@ -18,6 +18,7 @@
 #include "cmd/check.h"
 #include "cmd/fleet.h"
 #include "state/lock.h"
+#include "state/runtime.h"
 #include "state/status.h"
 
 int fleet_status(bool json)

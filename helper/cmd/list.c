@@ -344,7 +344,7 @@ static void vf_devices(const struct pf_facts *facts, unsigned index, struct pcid
 	if (pcidev_netdev(vf, v->netdev) >= 0) {
 		if (netdev_read(v->netdev, "mtu", &mtu) >= 0 && parse_unsigned(mtu, 65535, &u) >= 0)
 			v->mtu = (int)u;
-		(void)netdev_udev_property(v->netdev, "ID_NET_MANAGED_BY", &v->managed_by);
+		(void)pcidev_netdev_property(v->netdev, "ID_NET_MANAGED_BY", &v->managed_by);
 	} else if (facts->kind_default == PF_KIND_NET && v->driver &&
 		   !pci_driver_is_vfio(v->driver) && !streq(v->driver, "pci-stub")) {
 		/* Bound to a network driver, and no interface here: a container's or a pod's. */

@@ -29,6 +29,7 @@
 #include "core/policy.h"
 #include "core/policyset.h"
 #include "state/lock.h"
+#include "state/runtime.h"
 #include "sys/devlink.h"
 #include "sys/ethtool.h"
 #include "sys/mac.h"

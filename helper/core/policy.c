@@ -58,11 +58,6 @@ const struct policy_key vf_keys[_VF_KEY_MAX] = {
 };
 #undef VF_FIELD
 
-static const char *const eswitch_names[_ESWITCH_MAX] = {
-	[ESWITCH_LEGACY] = "legacy",
-	[ESWITCH_SWITCHDEV] = "switchdev",
-};
-
 /* The PF keys besides its match (name, id, mac): a row each, the value in struct policy. */
 #define PF_FIELD(f) offsetof(struct policy, f), sizeof(((struct policy *)NULL)->f)
 const struct policy_key pf_keys[_PF_KEY_MAX] = {
@@ -85,14 +80,6 @@ const struct policy_key pf_keys[_PF_KEY_MAX] = {
 };
 #undef PF_FIELD
 
-static int lookup(const char *const *table, int n, const char *s)
-{
-	for (int i = 0; i < n; i++)
-		if (table[i] && streq(table[i], s))
-			return i;
-	return -EINVAL;
-}
-
 const char *pf_kind_to_string(int k)
 {
 	return k >= 0 && k < _PF_KIND_MAX ? kind_names[k] : NULL;
@@ -100,49 +87,7 @@ const char *pf_kind_to_string(int k)
 
 enum pf_kind pf_kind_from_string(const char *s)
 {
-	return lookup(kind_names, _PF_KIND_MAX, s);
-}
-
-/* As devlink(8) spells them, by the kernel's numbers. */
-static const char *const inline_names[_ESWITCH_INLINE_MAX] = {
-	[ESWITCH_INLINE_NONE] = "none",
-	[ESWITCH_INLINE_LINK] = "link",
-	[ESWITCH_INLINE_NETWORK] = "network",
-	[ESWITCH_INLINE_TRANSPORT] = "transport",
-};
-static const char *const encap_names[_ESWITCH_ENCAP_MAX] = {
-	[ESWITCH_ENCAP_NONE] = "none",
-	[ESWITCH_ENCAP_BASIC] = "basic",
-};
-
-const char *eswitch_inline_to_string(int m)
-{
-	return m >= 0 && m < _ESWITCH_INLINE_MAX ? inline_names[m] : NULL;
-}
-
-int eswitch_inline_from_string(const char *s)
-{
-	return lookup(inline_names, _ESWITCH_INLINE_MAX, s);
-}
-
-const char *eswitch_encap_to_string(int m)
-{
-	return m >= 0 && m < _ESWITCH_ENCAP_MAX ? encap_names[m] : NULL;
-}
-
-int eswitch_encap_from_string(const char *s)
-{
-	return lookup(encap_names, _ESWITCH_ENCAP_MAX, s);
-}
-
-const char *eswitch_mode_to_string(int m)
-{
-	return m >= 0 && m < _ESWITCH_MAX ? eswitch_names[m] : NULL;
-}
-
-enum eswitch_mode eswitch_mode_from_string(const char *s)
-{
-	return lookup(eswitch_names, _ESWITCH_MAX, s);
+	return string_table_lookup(kind_names, _PF_KIND_MAX, s);
 }
 
 const char *vf_link_state_to_string(enum vf_link_state s)
@@ -152,7 +97,7 @@ const char *vf_link_state_to_string(enum vf_link_state s)
 
 enum vf_link_state vf_link_state_from_string(const char *s)
 {
-	return lookup(link_state_names, _VF_LINK_STATE_MAX, s);
+	return string_table_lookup(link_state_names, _VF_LINK_STATE_MAX, s);
 }
 
 const char *policy_key_names(const struct policy_key *keys, unsigned n)

@@ -248,13 +248,6 @@ struct policy_set {
 
 const char *pf_kind_to_string(int k); /* enum pf_kind; NULL past the last */
 enum pf_kind pf_kind_from_string(const char *s);
-const char *eswitch_mode_to_string(int m); /* enum eswitch_mode; NULL past the last */
-/* As devlink(8) spells the e-switch's inline and encap modes (sys/devlink.h's enums). */
-const char *eswitch_inline_to_string(int m);
-int eswitch_inline_from_string(const char *s);
-const char *eswitch_encap_to_string(int m);
-int eswitch_encap_from_string(const char *s);
-enum eswitch_mode eswitch_mode_from_string(const char *s);
 const char *vf_link_state_to_string(enum vf_link_state s);
 enum vf_link_state vf_link_state_from_string(const char *s);
 const char *vf_key_to_string(enum vf_key k);

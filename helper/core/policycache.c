@@ -15,6 +15,7 @@
 
 #include "core/policycache.h"
 #include "state/lock.h"
+#include "state/runtime.h"
 
 struct policy_cache;
 void policy_cache_close(struct policy_cache *c);
@@ -53,7 +54,7 @@ static unsigned long long fnv1a(unsigned long long h, const void *data, size_t n
 	return h;
 }
 
-void policy_file_identity(const struct stat *st, char ret[static 17])
+void policy_cache_identity(const struct stat *st, char ret[static 17])
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned long long v[] = { st->st_dev,	       st->st_ino,	    st->st_size,

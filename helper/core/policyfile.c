@@ -118,7 +118,7 @@ int policy_file_read(const char *path, char **ret, size_t *ret_len)
 	return 0;
 }
 
-int policy_text_check(const char *path, const char *buf, size_t len)
+int policy_file_text_check(const char *path, const char *buf, size_t len)
 {
 	unsigned groups = 0;
 	long line = 1, bad = utf8_check(buf, len);
@@ -182,7 +182,7 @@ static int entry_cmp(const void *a, const void *b)
 	return c ? c : (x->dir > y->dir) - (x->dir < y->dir);
 }
 
-void policy_entries_free(struct policy_entry *e, unsigned n)
+void policy_file_entries_free(struct policy_entry *e, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
 		free(e[i].path);
@@ -251,8 +251,8 @@ static int collect_dir(const char *dir, unsigned index, struct policy_entry **e,
 	return 0;
 }
 
-int policy_dirs_collect(const char *const *dirs, bool given, struct policy_entry **ret,
-			unsigned *ret_n)
+int policy_file_dirs(const char *const *dirs, bool given, struct policy_entry **ret,
+		     unsigned *ret_n)
 {
 	struct policy_entry *e = NULL;
 	unsigned n = 0, k = 0;
@@ -264,7 +264,7 @@ int policy_dirs_collect(const char *const *dirs, bool given, struct policy_entry
 		if (r == -ENOENT && given)
 			r = log_error_errno(ENOTDIR, "%s: no such policy directory", dirs[d]);
 		if (r < 0 && r != -ENOENT) {
-			policy_entries_free(e, n);
+			policy_file_entries_free(e, n);
 			return r;
 		}
 	}
@@ -323,7 +323,7 @@ struct policy *policy_file_parse(const char *path, const char *buf, size_t len)
 
 	if (!p)
 		return NULL;
-	if (policy_text_check(path, buf, len) < 0) {
+	if (policy_file_text_check(path, buf, len) < 0) {
 		p->broken = true;
 		return TAKE_PTR(p);
 	}
@@ -355,7 +355,7 @@ int policy_file_load(const char *path, struct policy **ret)
 	return *ret ? 0 : -ENOMEM;
 }
 
-int policy_unstub(struct policy *p)
+int policy_file_unstub(struct policy *p)
 {
 	struct policy *full = NULL;
 	bool in_block = p->in_block; /* where it lives does not change */

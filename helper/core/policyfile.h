@@ -23,9 +23,9 @@ struct policy_entry {
  * is an error, as are a directory that cannot be read and one that is not root's or is
  * writable by others. Errors are logged, naming the directory.
  */
-int policy_dirs_collect(const char *const *dirs, bool given, struct policy_entry **ret,
-			unsigned *ret_n);
-void policy_entries_free(struct policy_entry *e, unsigned n);
+int policy_file_dirs(const char *const *dirs, bool given, struct policy_entry **ret,
+		     unsigned *ret_n);
+void policy_file_entries_free(struct policy_entry *e, unsigned n);
 
 /*
  * A policy file, read whole into a NUL-terminated buffer that ends in a newline, a UTF-8
@@ -44,7 +44,7 @@ struct policy *policy_file_parse(const char *path, const char *buf, size_t len);
 struct policy *policy_file_parse_path(const char *path);
 int policy_file_load(const char *path, struct policy **ret);
 /* A policy known only from the cache (p->stub): read and parsed now, in place. */
-int policy_unstub(struct policy *p);
+int policy_file_unstub(struct policy *p);
 
 /* A policy file may have at most this many groups ({ }): one per VF and then some. */
 #define POLICY_GROUPS_MAX 4096
@@ -54,4 +54,4 @@ int policy_unstub(struct policy *p);
  * POLICY_GROUPS_MAX groups (libconfig checks each new one against all before it: tens of
  * thousands take seconds, on every event). Logs "file:line: message"; -EINVAL when refused.
  */
-int policy_text_check(const char *path, const char *buf, size_t len);
+int policy_file_text_check(const char *path, const char *buf, size_t len);

@@ -23,12 +23,12 @@ int policyset_load(const char *const *dirs, bool given, bool lazy, struct policy
 	unsigned n;
 	int r;
 
-	r = policy_dirs_collect(dirs, given, &e, &n);
+	r = policy_file_dirs(dirs, given, &e, &n);
 	if (r < 0)
 		return r;
 	s.files = calloc(n ?: 1, sizeof(*s.files));
 	if (!s.files) {
-		policy_entries_free(e, n);
+		policy_file_entries_free(e, n);
 		return -ENOMEM;
 	}
 	if (lazy && policy_cache_open(dirs, &cache) < 0)
@@ -49,13 +49,13 @@ int policyset_load(const char *const *dirs, bool given, bool lazy, struct policy
 		/* The identity first: a file changed after this is parsed again next time. */
 		have_st = cache && stat(e[i].path, &st) == 0;
 		if (have_st) {
-			policy_file_identity(&st, id);
+			policy_cache_identity(&st, id);
 			if (s.stubs && policy_cache_get(cache, &e[i], id, &s.stubs[i]))
 				p = &s.stubs[i];
 		}
 		if (!p && policy_file_load(e[i].path, &p) < 0) {
 			policy_cache_close(cache);
-			policy_entries_free(e, n);
+			policy_file_entries_free(e, n);
 			policyset_done(&s);
 			return -ENOMEM;
 		}
@@ -64,7 +64,7 @@ int policyset_load(const char *const *dirs, bool given, bool lazy, struct policy
 		s.files[s.n_files++] = p;
 	}
 	policy_cache_close(cache);
-	policy_entries_free(e, n);
+	policy_file_entries_free(e, n);
 	*ret = s;
 	return 0;
 }
@@ -129,7 +129,8 @@ int policyset_find(const struct policy_set *s, const struct pf_facts *pf, const 
 	}
 	/* A file an event knew only from the cache is read now: its errors are said here, and
 	 * what applies is the file as it is. */
-	if ((unknown && policy_unstub(unknown) < 0) || (found && policy_unstub(found) < 0))
+	if ((unknown && policy_file_unstub(unknown) < 0) ||
+	    (found && policy_file_unstub(found) < 0))
 		return log_oom();
 	if (found && found->broken) {
 		unknown = found;

@@ -334,3 +334,11 @@ int array_append(void *pv, unsigned *n, size_t size, const void *elem)
 	(*n)++;
 	return 0;
 }
+
+int string_table_lookup(const char *const *table, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (table[i] && streq(table[i], s))
+			return i;
+	return -EINVAL;
+}

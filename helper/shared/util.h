@@ -55,3 +55,5 @@ void json_fstr(FILE *f, const char *s);
 void json_str(const char *s); /* on stdout */
 /* A Prometheus label value: text_escape'd, then backslash and double quote escaped. */
 void prom_label(FILE *f, const char *s);
+/* The index of s in a table of n names (NULL rows skipped), or -EINVAL. */
+int string_table_lookup(const char *const *table, int n, const char *s);

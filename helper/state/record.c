@@ -9,6 +9,7 @@
 #include "shared/macro.h"
 
 #include "state/lock.h"
+#include "state/runtime.h"
 #include "state/record.h"
 
 void record_free(char **names)

@@ -14,6 +14,7 @@
 #include "shared/util.h"
 
 #include "state/lock.h"
+#include "state/runtime.h"
 #include "state/status.h"
 
 const char *status_result(int exit_code)

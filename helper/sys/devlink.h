@@ -6,31 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sys/eswitch.h"
 #include "sys/netlink.h"
-
-/* The e-switch modes (the kernel's DEVLINK_ESWITCH_MODE_*). */
-enum eswitch_mode {
-	ESWITCH_LEGACY,
-	ESWITCH_SWITCHDEV,
-	_ESWITCH_MAX,
-	_ESWITCH_INVALID = -EINVAL,
-};
-
-/* The e-switch's inline mode (the kernel's DEVLINK_ESWITCH_INLINE_MODE_*: how much of a packet
- * the VF's driver copies into its send descriptors) and encap mode (DEVLINK_ESWITCH_ENCAP_MODE_*:
- * tunnel offload in the e-switch). */
-enum eswitch_inline {
-	ESWITCH_INLINE_NONE,
-	ESWITCH_INLINE_LINK,
-	ESWITCH_INLINE_NETWORK,
-	ESWITCH_INLINE_TRANSPORT,
-	_ESWITCH_INLINE_MAX,
-};
-enum eswitch_encap {
-	ESWITCH_ENCAP_NONE,
-	ESWITCH_ENCAP_BASIC,
-	_ESWITCH_ENCAP_MAX,
-};
 
 /* What DEVLINK_CMD_ESWITCH_GET reports, and what a set sends: -1 for what a driver does not
  * report (netdevsim has the mode alone), or what is not to be sent. */

@@ -365,7 +365,7 @@ int pcidev_iommu_group(const struct pcidev *d, unsigned *ret)
 	return parse_unsigned(g, UINT_MAX, ret) < 0 ? -EBADMSG : 0;
 }
 
-int netdev_udev_property(const char *ifname, const char *key, char **ret)
+int pcidev_netdev_property(const char *ifname, const char *key, char **ret)
 {
 	_cleanup_(udev_device_unrefp) struct udev_device *dev = NULL;
 	const char *v;
@@ -380,7 +380,7 @@ int netdev_udev_property(const char *ifname, const char *key, char **ret)
 	return v && !*ret ? -ENOMEM : 0;
 }
 
-int netdev_udev_initialized(const char *ifname)
+int pcidev_netdev_initialized(const char *ifname)
 {
 	_cleanup_(udev_device_unrefp) struct udev_device *dev = NULL;
 
@@ -402,7 +402,7 @@ int pcidev_netdev_settled(const struct pcidev *d, char ret[static 16])
 	/* A rename keeps the interface in the device's net/ directory: only its name changes. */
 	for (int i = 0;; i++) {
 		r = pcidev_netdev(d, ret);
-		if (r < 0 || !wait || i == 200 || netdev_udev_initialized(ret) > 0)
+		if (r < 0 || !wait || i == 200 || pcidev_netdev_initialized(ret) > 0)
 			return r;
 		usleep(50 * 1000);
 	}
@@ -423,12 +423,12 @@ int pcidev_trigger(const struct pcidev *d)
 	return trigger(udev_device_get_syspath(d->dev));
 }
 
-int netdev_trigger(const char *ifname)
+int pcidev_netdev_trigger(const char *ifname)
 {
-	return netdev_trigger_action(ifname, "change");
+	return pcidev_netdev_trigger_action(ifname, "change");
 }
 
-int netdev_trigger_action(const char *ifname, const char *action)
+int pcidev_netdev_trigger_action(const char *ifname, const char *action)
 {
 	char p[80];
 
@@ -438,7 +438,7 @@ int netdev_trigger_action(const char *ifname, const char *action)
 	return write_file(p, action);
 }
 
-int vfio_group_trigger(unsigned group)
+int pcidev_vfio_trigger(unsigned group)
 {
 	char p[64];
 
@@ -446,7 +446,8 @@ int vfio_group_trigger(unsigned group)
 	return trigger(p);
 }
 
-int iommu_group_foreach(unsigned group, int (*fn)(struct pcidev *d, void *userdata), void *userdata)
+int pcidev_iommu_group_foreach(unsigned group, int (*fn)(struct pcidev *d, void *userdata),
+			       void *userdata)
 {
 	_cleanup_(closedirp) DIR *dir = NULL;
 	char p[PATH_MAX];

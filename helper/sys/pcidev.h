@@ -64,19 +64,19 @@ int pcidev_hwdb(const struct pcidev *d, struct pcidev_hwdb *ret);
 int pcidev_foreach_pf(int (*fn)(struct pcidev *pf, void *userdata), void *userdata);
 
 /* A property udev gave an interface (its database); *ret NULL when it has none. */
-int netdev_udev_property(const char *ifname, const char *key, char **ret);
+int pcidev_netdev_property(const char *ifname, const char *key, char **ret);
 /* 1 when udev has handled the interface's add event (its name is final), else 0. */
-int netdev_udev_initialized(const char *ifname);
+int pcidev_netdev_initialized(const char *ifname);
 /* The device's interface once udev has named it: a new interface is renamed in its own udev
  * event. Outside udev's events, waits for that (at most 10 s, when udev runs); inside one,
  * the interface's event waits for ours, so the kernel's name stands for the run. */
 int pcidev_netdev_settled(const struct pcidev *d, char ret[static 16]);
 /* "change" events, as `udevadm trigger` sends: udev runs its rules for the device again. */
 int pcidev_trigger(const struct pcidev *d);
-int netdev_trigger(const char *ifname);
+int pcidev_netdev_trigger(const char *ifname);
 /* An event of that action ("add": udev names the interface again, as at its birth). */
-int netdev_trigger_action(const char *ifname, const char *action);
-int vfio_group_trigger(unsigned group);
+int pcidev_netdev_trigger_action(const char *ifname, const char *action);
+int pcidev_vfio_trigger(unsigned group);
 /* Calls fn for each PCI device of an IOMMU group; stops at the first nonzero return. */
-int iommu_group_foreach(unsigned group, int (*fn)(struct pcidev *d, void *userdata),
-			void *userdata);
+int pcidev_iommu_group_foreach(unsigned group, int (*fn)(struct pcidev *d, void *userdata),
+			       void *userdata);

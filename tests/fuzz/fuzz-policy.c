@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer harness over the policy loader: the bytes of one policy file, through the checks
- * vio makes before libconfig (policy_text_check), libconfig and vio's own validation
+ * vio makes before libconfig (policy_file_text_check), libconfig and vio's own validation
  * (conf_parse_buffer, the entry point policy_set_load uses after reading a file), and then
  * the resolution for a PF and each VF, as an event would.
  *   make fuzz            runs it (FUZZ_TIME seconds, default 600), corpus in tests/fuzz/corpus
