@@ -63,6 +63,7 @@ lint() {
 }
 
 for t in "$@"; do run "${t#tests/}" "$t"; done
+run sysfs/cases.sh bash tests/sysfs/cases.sh # the cases that are data, in parallel
 for t in tests/sysfs/test-*.sh; do run "${t#tests/}" bash "$t"; done
 
 # udevadm verify arrived in systemd 253; before it, udevadm test parses every rules file

@@ -1,0 +1,189 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The fast tier's cases as data: each tests/sysfs/cases/NAME.case is a test bed, the policy,
+# the commands, and what each must give: exit status, stdout and stderr lines, the files that
+# must change and those that must stay. This one driver runs them, in parallel, each in a
+# bed of its own (lib.sh builds it).
+#
+# usage: tests/sysfs/cases.sh [NAME...]     (no NAME: every case; VIO_TEST_JOBS=N at a time)
+#
+# A case is statements, one a line, run in order ('#' starts a comment; a line indented by a
+# tab continues a policy; a statement's words are split at spaces):
+#   the bed:     bed NAME (tests/sysfs/beds/NAME, statements too)
+#                pf ADDR VENDOR DEVICE CLASS TOTALVFS [DRIVER] [NUMVFS] [AUTOPROBE]
+#                vf PF INDEX ADDR DEVICE [DRIVER]   driver NAME   bound ADDR DRIVER
+#                set ADDR ATTR VALUE   unlink ADDR NAME   iommu-group ADDR N
+#                vfio-hold ADDR GROUP   release (the holder lets go)
+#   the policy:  policy FILE (its lines follow, each indented by a tab)   unpolicy FILE
+#   a command:   fault RULES, env VAR=VALUE (for the next run only), then run ARGS...
+#                ($POL: the policy directory)
+#   what it gives (each one check):
+#                exit N   stderr TEXT   no-stderr TEXT   stdout TEXT
+#                attr ADDR ATTR VALUE   file PATH VALUE (PATH under sys/)   absent ADDR NAME
+#                unchanged (nothing under sys/ differs from just before the last run)
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+CASES=tests/sysfs/cases
+BEDS=tests/sysfs/beds
+
+# one CASE_FILE: runs the case, printing "ok"/"not ok" lines named after it.
+one() {
+	. tests/sysfs/lib.sh
+	local case=$1 name line verb args pol='' before='' fault='' envs=() n=0
+	name=$(basename "$case" .case)
+	tb_new
+	# statements FILE: a case's or a bed's; a policy's lines are those indented by a tab.
+	statements() {
+		while IFS= read -r line || [ -n "$line" ]; do
+			n=$((n + 1))
+			if [ "${line:0:1}" = $'\t' ]; then
+				[ -n "$pol" ] && printf '%s\n' "${line:1}" >>"$POL/$pol"
+				continue
+			fi
+			pol=''
+			[ "${line:0:1}" = '#' ] && continue
+			line=${line%"${line##*[![:space:]]}"}
+			[ -n "$line" ] || continue
+			verb=${line%% *}
+			args=${line#"$verb"}
+			args=${args# }
+			statement "$1:$n" "$verb" "$args" || return 1
+		done <"$1"
+	}
+	# statement WHERE VERB ARGS
+	statement() {
+		local where=$1 verb=$2 a=$3 w
+		set -f # a fault rule's '*' is a word, not a glob
+		# shellcheck disable=SC2086 # the statement's words: split on purpose
+		set -- $a
+		set +f
+		case $verb in
+		bed)
+			local saved=$n
+			n=0
+			statements "$BEDS/$1" || return 1
+			n=$saved
+			;;
+		pf) tb_pf "$@" ;;
+		vf) VF_DEVICE=$4 tb_vf "$1" "$2" "$3" "${5:-}" ;;
+		driver) tb_driver "$1" ;;
+		bound)
+			tb_driver "$2"
+			ln -sfn "../../../bus/pci/drivers/$2" "$(devdir "$1")/driver"
+			;;
+		set) echo "${a#"$1 $2 "}" >"$(devdir "$1")/$2" ;;
+		unlink) rm "$(devdir "$1")/$2" ;;
+		iommu-group)
+			mkdir -p "$TB/sys/kernel/iommu_groups/$2"
+			ln -s "../../../kernel/iommu_groups/$2" "$(devdir "$1")/iommu_group"
+			;;
+		vfio-hold) tb_vfio_hold "$1" "$2" ;;
+		release)
+			kill "$HOLDER" && wait "$HOLDER" 2>/dev/null
+			HOLDER=
+			;;
+		policy)
+			pol=$1
+			: >"$POL/$pol"
+			chmod 0644 "$POL/$pol"
+			;;
+		unpolicy) rm "$POL/$1" ;;
+		fault) fault=$a ;;
+		env) envs+=("$a") ;;
+		run)
+			before=$(snapshot)
+			w=${a//\$POL/$POL}
+			set -f
+			# shellcheck disable=SC2086 # the command's words: split on purpose
+			FAULT=$fault env_run "${envs[@]}" -- $w
+			set +f
+			fault='' envs=()
+			;;
+		exit) expect_rc "$name" "$1" ;;
+		stderr) expect_err "$name" "$a" ;;
+		no-stderr) expect_no_err "$name" "$a" ;;
+		stdout)
+			if grep -qF -- "$a" "$OUT"; then pass "$name: prints '$a'"; else fail "$name: prints '$a'"; fi
+			;;
+		attr) expect_attr "$name" "$1" "$2" "${a#"$1 $2 "}" ;;
+		file)
+			w=$(cat "$TB/sys/$1")
+			if [ "$w" = "${a#"$1 "}" ]; then
+				pass "$name: $1 = ${a#"$1 "}"
+			else
+				fail "$name: $1 = ${a#"$1 "}" "got '$w'"
+			fi
+			;;
+		absent)
+			if [ -e "$(devdir "$1")/$2" ] || [ -L "$(devdir "$1")/$2" ]; then
+				fail "$name: $1 has no $2"
+			else
+				pass "$name: $1 has no $2"
+			fi
+			;;
+		unchanged) expect_unchanged "$name" "$before" ;;
+		*)
+			fail "$name: $where: no such statement '$verb'"
+			return 1
+			;;
+		esac
+	}
+	# env_run [VAR=VALUE...] -- ARGS: run_vio with those variables set for it alone.
+	env_run() {
+		local e=()
+		while [ "$1" != -- ]; do
+			e+=("$1")
+			shift
+		done
+		shift
+		if [ ${#e[@]} -gt 0 ]; then
+			local v
+			for v in "${e[@]}"; do export "${v?}"; done
+			run_vio "$@"
+			for v in "${e[@]}"; do unset "${v%%=*}"; done
+		else
+			run_vio "$@"
+		fi
+	}
+	statements "$case"
+	tb_cleanup
+	finish >/dev/null
+}
+
+if [ "${1:-}" = --one ]; then
+	one "$2"
+	exit 0
+fi
+
+if [ $# -gt 0 ]; then
+	files=()
+	for c in "$@"; do files+=("$CASES/${c%.case}.case"); done
+else
+	files=("$CASES"/*.case)
+fi
+out=$(mktemp -d "${TMPDIR:-/tmp}/vio-cases.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+# Each case alone, VIO_TEST_JOBS at a time; the results in the cases' order. A case whose bed
+# holds a vfio group open (through /dev/full, which vio looks for in every process) runs
+# after the others, one at a time, so that no other case sees its holder.
+run_cases() { # N: the cases named on stdin, N at a time
+	# shellcheck disable=SC2016 # expanded by the sh that xargs starts
+	xargs -r -P "$1" -I{} sh -c 'bash "$0" --one "$1" >"$2/$(basename "$1")" 2>&1' "$0" {} "$out"
+}
+grep -L '^vfio-hold' "${files[@]}" | run_cases "${VIO_TEST_JOBS:-$(nproc)}"
+grep -l '^vfio-hold' "${files[@]}" | run_cases 1
+ok=0 bad=0 n=0
+for f in "${files[@]}"; do
+	echo "# $(basename "$f" .case): $(sed -n '1s/^# *//p' "$f")"
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) n=$((n + 1)) ok=$((ok + 1)) && echo "ok $n - ${line#ok * - }" ;;
+		"not ok "*) n=$((n + 1)) bad=$((bad + 1)) && echo "not ok $n - ${line#not ok * - }" ;;
+		*) echo "$line" ;;
+		esac
+	done <"$out/$(basename "$f")"
+	grep -qE '^(not )?ok ' "$out/$(basename "$f")" || { bad=$((bad + 1)) && echo "not ok - $f: no checks ran"; }
+done
+echo "# $ok passed, $bad failed"
+[ "$bad" -eq 0 ]
