@@ -11,17 +11,21 @@
 # A case is statements, one a line, run in order ('#' starts a comment; a line indented by a
 # tab continues a policy; a statement's words are split at spaces):
 #   the bed:     bed NAME (tests/sysfs/beds/NAME, statements too)
-#                pf ADDR VENDOR DEVICE CLASS TOTALVFS [DRIVER] [NUMVFS] [AUTOPROBE]
+#                pf ADDR VENDOR DEVICE CLASS TOTALVFS [DRIVER] [NUMVFS] [AUTOPROBE] (DRIVER -: none)
 #                vf PF INDEX ADDR DEVICE [DRIVER]   driver NAME   bound ADDR DRIVER
 #                set ADDR ATTR VALUE   unlink ADDR NAME   iommu-group ADDR N
 #                vfio-hold ADDR GROUP   release (the holder lets go)
-#   the policy:  policy FILE (its lines follow, each indented by a tab)   unpolicy FILE
+#                netdev ADDR IFNAME [FLAGS] [MAC]   iommu (the host has one)
+#   the policy:  policy FILE (its lines follow, each indented by a tab; FILE in $POL, or a
+#                path)   unpolicy FILE   mask FILE (a link to /dev/null)   rename FILE NEW
 #   a command:   fault RULES, env VAR=VALUE (for the next run only), then run ARGS...
 #                ($POL: the policy directory)
 #   what it gives (each one check):
-#                exit N   stderr TEXT   no-stderr TEXT   stdout TEXT
+#                exit N   stderr TEXT   no-stderr TEXT   stdout TEXT   stdout-line LINE
+#                no-stdout-line LINE   stdout-re REGEX (grep -E)
 #                attr ADDR ATTR VALUE   file PATH VALUE (PATH under sys/)   absent ADDR NAME
 #                unchanged (nothing under sys/ differs from just before the last run)
+# In every statement, $POL, $TB and $HOLDER (the vfio holder's pid) are what they name.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 CASES=tests/sysfs/cases
@@ -38,7 +42,7 @@ one() {
 		while IFS= read -r line || [ -n "$line" ]; do
 			n=$((n + 1))
 			if [ "${line:0:1}" = $'\t' ]; then
-				[ -n "$pol" ] && printf '%s\n' "${line:1}" >>"$POL/$pol"
+				[ -n "$pol" ] && printf '%s\n' "${line:1}" >>"$pol"
 				continue
 			fi
 			pol=''
@@ -54,6 +58,9 @@ one() {
 	# statement WHERE VERB ARGS
 	statement() {
 		local where=$1 verb=$2 a=$3 w
+		a=${a//\$POL/$POL}
+		a=${a//\$TB/$TB}
+		a=${a//\$HOLDER/${HOLDER:-}}
 		set -f # a fault rule's '*' is a word, not a glob
 		# shellcheck disable=SC2086 # the statement's words: split on purpose
 		set -- $a
@@ -65,7 +72,7 @@ one() {
 			statements "$BEDS/$1" || return 1
 			n=$saved
 			;;
-		pf) tb_pf "$@" ;;
+		pf) tb_pf "$1" "$2" "$3" "$4" "$5" "${6/#-/}" "${7:-0}" "${8:-1}" ;;
 		vf) VF_DEVICE=$4 tb_vf "$1" "$2" "$3" "${5:-}" ;;
 		driver) tb_driver "$1" ;;
 		bound)
@@ -83,20 +90,24 @@ one() {
 			kill "$HOLDER" && wait "$HOLDER" 2>/dev/null
 			HOLDER=
 			;;
+		netdev) tb_netdev "$@" ;;
+		iommu) tb_iommu ;;
 		policy)
-			pol=$1
-			: >"$POL/$pol"
-			chmod 0644 "$POL/$pol"
+			pol=$(policy_path "$1")
+			mkdir -p "$(dirname "$pol")"
+			: >"$pol"
+			chmod 0644 "$pol"
 			;;
-		unpolicy) rm "$POL/$1" ;;
+		unpolicy) rm "$(policy_path "$1")" ;;
+		mask) ln -sfn /dev/null "$(policy_path "$1")" ;;
+		rename) mv "$(policy_path "$1")" "$(policy_path "$2")" ;;
 		fault) fault=$a ;;
 		env) envs+=("$a") ;;
 		run)
 			before=$(snapshot)
-			w=${a//\$POL/$POL}
 			set -f
 			# shellcheck disable=SC2086 # the command's words: split on purpose
-			FAULT=$fault env_run "${envs[@]}" -- $w
+			FAULT=$fault env_run "${envs[@]}" -- $a
 			set +f
 			fault='' envs=()
 			;;
@@ -105,6 +116,15 @@ one() {
 		no-stderr) expect_no_err "$name" "$a" ;;
 		stdout)
 			if grep -qF -- "$a" "$OUT"; then pass "$name: prints '$a'"; else fail "$name: prints '$a'"; fi
+			;;
+		stdout-line)
+			if grep -qxF -- "$a" "$OUT"; then pass "$name: prints the line '$a'"; else fail "$name: prints the line '$a'"; fi
+			;;
+		no-stdout-line)
+			if grep -qxF -- "$a" "$OUT"; then fail "$name: does not print the line '$a'"; else pass "$name: does not print the line '$a'"; fi
+			;;
+		stdout-re)
+			if grep -qE -- "$a" "$OUT"; then pass "$name: prints /$a/"; else fail "$name: prints /$a/"; fi
 			;;
 		attr) expect_attr "$name" "$1" "$2" "${a#"$1 $2 "}" ;;
 		file)
@@ -129,6 +149,7 @@ one() {
 			;;
 		esac
 	}
+	policy_path() { case $1 in */*) echo "$1" ;; *) echo "$POL/$1" ;; esac }
 	# env_run [VAR=VALUE...] -- ARGS: run_vio with those variables set for it alone.
 	env_run() {
 		local e=()
