@@ -14,7 +14,7 @@
 #                pf ADDR VENDOR DEVICE CLASS TOTALVFS [DRIVER] [NUMVFS] [AUTOPROBE] (DRIVER -: none)
 #                vf PF INDEX ADDR DEVICE [DRIVER]   driver NAME   bound ADDR DRIVER
 #                set ADDR ATTR VALUE   unlink ADDR NAME   iommu-group ADDR N
-#                vfio-hold ADDR GROUP   release (the holder lets go)
+#                vfio-hold ADDR GROUP   release (the holder lets go)   vfio-dev ADDR vfioN
 #                netdev ADDR IFNAME [FLAGS] [MAC]   iommu (the host has one)
 #   the policy:  policy FILE (its lines follow, each indented by a tab; FILE in $POL, or a
 #                path)   unpolicy FILE   mask FILE (a link to /dev/null)   rename FILE NEW
@@ -22,7 +22,10 @@
 #                ($POL: the policy directory)
 #   what it gives (each one check):
 #                exit N   stderr TEXT   no-stderr TEXT   stdout TEXT   stdout-line LINE
-#                no-stdout-line LINE   stdout-re REGEX (grep -E)
+#                stdout-is (exactly the lines that follow, each indented by a tab; none: empty)
+#                no-stdout-line LINE   stdout-re REGEX (grep -E)   json PYTHON (true of d, stdout
+#                as JSON)   stderr-order TEXT ... TEXT (the first said before the second)
+#                link ADDR NAME TARGET
 #                attr ADDR ATTR VALUE   file PATH VALUE (PATH under sys/)   absent ADDR NAME
 #                unchanged (nothing under sys/ differs from just before the last run)
 # In every statement, $POL, $TB and $HOLDER (the vfio holder's pid) are what they name.
@@ -34,7 +37,7 @@ BEDS=tests/sysfs/beds
 # one CASE_FILE: runs the case, printing "ok"/"not ok" lines named after it.
 one() {
 	. tests/sysfs/lib.sh
-	local case=$1 name line verb args pol='' before='' fault='' envs=() n=0
+	local case=$1 name line verb args pol='' before='' fault='' envs=() n=0 pending=
 	name=$(basename "$case" .case)
 	tb_new
 	# statements FILE: a case's or a bed's; a policy's lines are those indented by a tab.
@@ -46,6 +49,7 @@ one() {
 				continue
 			fi
 			pol=''
+			block_end
 			[ "${line:0:1}" = '#' ] && continue
 			line=${line%"${line##*[![:space:]]}"}
 			[ -n "$line" ] || continue
@@ -54,6 +58,19 @@ one() {
 			args=${args# }
 			statement "$1:$n" "$verb" "$args" || return 1
 		done <"$1"
+		block_end
+	}
+	# The check a block of lines was for (stdout-is), once the block has ended.
+	block_end() {
+		[ -n "$pending" ] || return 0
+		local want=$pending
+		pending=''
+		if cmp -s "$want" "$OUT"; then
+			pass "$name: prints exactly $(head -c 60 "$want" | tr '\n' ' ')"
+		else
+			fail "$name: prints exactly $(head -c 60 "$want" | tr '\n' ' ')" \
+				"want: $(tr '\n' ' ' <"$want")" "got:  $(tr '\n' ' ' <"$OUT")"
+		fi
 	}
 	# statement WHERE VERB ARGS
 	statement() {
@@ -82,8 +99,14 @@ one() {
 		set) echo "${a#"$1 $2 "}" >"$(devdir "$1")/$2" ;;
 		unlink) rm "$(devdir "$1")/$2" ;;
 		iommu-group)
-			mkdir -p "$TB/sys/kernel/iommu_groups/$2"
+			mkdir -p "$TB/sys/kernel/iommu_groups/$2/devices"
+			ln -s "../../../../devices/pci0000:00/$1" "$TB/sys/kernel/iommu_groups/$2/devices/$1"
 			ln -s "../../../kernel/iommu_groups/$2" "$(devdir "$1")/iommu_group"
+			;;
+		vfio-dev)
+			mkdir -p "$(devdir "$1")/vfio-dev/$2" "$TB/sys/class/vfio-dev"
+			ln -s ../.. "$(devdir "$1")/vfio-dev/$2/device"
+			ln -s "../../devices/pci0000:00/$1/vfio-dev/$2" "$TB/sys/class/vfio-dev/$2"
 			;;
 		vfio-hold) tb_vfio_hold "$1" "$2" ;;
 		release)
@@ -117,6 +140,11 @@ one() {
 		stdout)
 			if grep -qF -- "$a" "$OUT"; then pass "$name: prints '$a'"; else fail "$name: prints '$a'"; fi
 			;;
+		stdout-is)
+			pending=$TB/expect.$n
+			pol=$pending
+			: >"$pol"
+			;;
 		stdout-line)
 			if grep -qxF -- "$a" "$OUT"; then pass "$name: prints the line '$a'"; else fail "$name: prints the line '$a'"; fi
 			;;
@@ -127,6 +155,27 @@ one() {
 			if grep -qE -- "$a" "$OUT"; then pass "$name: prints /$a/"; else fail "$name: prints /$a/"; fi
 			;;
 		attr) expect_attr "$name" "$1" "$2" "${a#"$1 $2 "}" ;;
+		link)
+			w=$(readlink "$(devdir "$1")/$2")
+			if [ "$w" = "$3" ]; then pass "$name: $1 $2 -> $3"; else fail "$name: $1 $2 -> $3" "got '$w'"; fi
+			;;
+		json)
+			if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($a) else 1)" "$OUT"; then
+				pass "$name: JSON: $a"
+			else
+				fail "$name: JSON: $a"
+			fi
+			;;
+		stderr-order)
+			local l1 l2
+			l1=$(grep -nF -- "${a%% ... *}" "$ERR" | head -1 | cut -d: -f1)
+			l2=$(grep -nF -- "${a#* ... }" "$ERR" | head -1 | cut -d: -f1)
+			if [ -n "$l1" ] && [ -n "$l2" ] && [ "$l1" -lt "$l2" ]; then
+				pass "$name: says '${a%% ... *}' before '${a#* ... }'"
+			else
+				fail "$name: says '${a%% ... *}' before '${a#* ... }'" "lines '$l1' and '$l2'"
+			fi
+			;;
 		file)
 			w=$(cat "$TB/sys/$1")
 			if [ "$w" = "${a#"$1 "}" ]; then
