@@ -13,7 +13,9 @@
 #   the bed:     bed NAME (tests/sysfs/beds/NAME, statements too)
 #                pf ADDR VENDOR DEVICE CLASS TOTALVFS [DRIVER] [NUMVFS] [AUTOPROBE] (DRIVER -: none)
 #                vf PF INDEX ADDR DEVICE [DRIVER]   driver NAME   bound ADDR DRIVER
-#                set ADDR ATTR VALUE   unlink ADDR NAME   iommu-group ADDR N
+#                set ADDR ATTR [VALUE] (ATTR may be a path; no VALUE: empty)   chmod ADDR ATTR MODE
+#                mkdir ADDR PATH
+#                unlink ADDR NAME   iommu-group ADDR N
 #                vfio-hold ADDR GROUP   release (the holder lets go)   vfio-dev ADDR vfioN
 #                netdev ADDR IFNAME [FLAGS] [MAC]   iommu (the host has one)
 #   the policy:  policy FILE (its lines follow, each indented by a tab; FILE in $POL, or a
@@ -96,7 +98,12 @@ one() {
 			tb_driver "$2"
 			ln -sfn "../../../bus/pci/drivers/$2" "$(devdir "$1")/driver"
 			;;
-		set) echo "${a#"$1 $2 "}" >"$(devdir "$1")/$2" ;;
+		set)
+			mkdir -p "$(dirname "$(devdir "$1")/$2")"
+			if [ $# -gt 2 ]; then echo "${a#"$1 $2 "}" >"$(devdir "$1")/$2"; else : >"$(devdir "$1")/$2"; fi
+			;;
+		mkdir) mkdir -p "$(devdir "$1")/$2" ;;
+		chmod) chmod "$3" "$(devdir "$1")/$2" ;;
 		unlink) rm "$(devdir "$1")/$2" ;;
 		iommu-group)
 			mkdir -p "$TB/sys/kernel/iommu_groups/$2/devices"
