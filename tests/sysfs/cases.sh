@@ -27,7 +27,10 @@
 #                stdout-is (exactly the lines that follow, each indented by a tab; none: empty)
 #                no-stdout-line LINE   stdout-re REGEX (grep -E)   json PYTHON (true of d, stdout
 #                as JSON)   stderr-order TEXT ... TEXT (the first said before the second)
-#                link ADDR NAME TARGET
+#                link ADDR NAME TARGET   line FILE N TEXT (line N of a file, $TB/...)
+#                grep-is FILE REGEX (exactly the lines that follow match, in order; none: none)
+#   other files: write FILE (its lines follow, indented), truncate FILE (the fault shim's
+#                NVMe controller keeps its state and its log in files under $TB)
 #                attr ADDR ATTR VALUE   file PATH VALUE (PATH under sys/)   absent ADDR NAME
 #                unchanged (nothing under sys/ differs from just before the last run)
 # In every statement, $POL, $TB and $HOLDER (the vfio holder's pid) are what they name.
@@ -39,7 +42,7 @@ BEDS=tests/sysfs/beds
 # one CASE_FILE: runs the case, printing "ok"/"not ok" lines named after it.
 one() {
 	. tests/sysfs/lib.sh
-	local case=$1 name line verb args pol='' before='' fault='' envs=() n=0 pending=
+	local case=$1 name line verb args pol='' before='' fault='' envs=() n=0 pending='' got='' what=''
 	name=$(basename "$case" .case)
 	tb_new
 	# statements FILE: a case's or a bed's; a policy's lines are those indented by a tab.
@@ -62,16 +65,17 @@ one() {
 		done <"$1"
 		block_end
 	}
-	# The check a block of lines was for (stdout-is), once the block has ended.
+	# The check a block of lines was for (stdout-is, grep-is), once the block has ended:
+	# pending is the expected lines' file, got what they are compared with, what names it.
 	block_end() {
 		[ -n "$pending" ] || return 0
 		local want=$pending
 		pending=''
-		if cmp -s "$want" "$OUT"; then
-			pass "$name: prints exactly $(head -c 60 "$want" | tr '\n' ' ')"
+		if cmp -s "$want" "$got"; then
+			pass "$name: $what $(head -c 60 "$want" | tr '\n' ' ')"
 		else
-			fail "$name: prints exactly $(head -c 60 "$want" | tr '\n' ' ')" \
-				"want: $(tr '\n' ' ' <"$want")" "got:  $(tr '\n' ' ' <"$OUT")"
+			fail "$name: $what $(head -c 60 "$want" | tr '\n' ' ')" \
+				"want: $(tr '\n' ' ' <"$want")" "got:  $(tr '\n' ' ' <"$got")"
 		fi
 	}
 	# statement WHERE VERB ARGS
@@ -148,10 +152,29 @@ one() {
 			if grep -qF -- "$a" "$OUT"; then pass "$name: prints '$a'"; else fail "$name: prints '$a'"; fi
 			;;
 		stdout-is)
-			pending=$TB/expect.$n
+			pending=$TB/expect.$n got=$OUT what="prints exactly"
 			pol=$pending
 			: >"$pol"
 			;;
+		grep-is)
+			pending=$TB/expect.$n got=$TB/got.$n what="$(basename "$1") has, of /${a#"$1 "}/, exactly"
+			grep -E -- "${a#"$1 "}" "$1" >"$got"
+			pol=$pending
+			: >"$pol"
+			;;
+		line)
+			w=$(sed -n "$2p" "$1")
+			if [ "$w" = "${a#"$1 $2 "}" ]; then
+				pass "$name: line $2 of $(basename "$1") is '${a#"$1 $2 "}'"
+			else
+				fail "$name: line $2 of $(basename "$1") is '${a#"$1 $2 "}'" "got '$w'"
+			fi
+			;;
+		write)
+			pol=$1
+			: >"$pol"
+			;;
+		truncate) : >"$1" ;;
 		stdout-line)
 			if grep -qxF -- "$a" "$OUT"; then pass "$name: prints the line '$a'"; else fail "$name: prints the line '$a'"; fi
 			;;
