@@ -10,6 +10,9 @@ Each function a module's header declares is named after the module (underscores 
 pf_devlink_plan in apply/pfdevlink) or after a type that header defines (link_state_done in
 sys/netlink, which defines struct link_state); the exceptions, in FREE_NAMES, are the
 freestanding helpers every layer uses as it uses libc's.
+Two error currencies, each with one boundary: ERRNO_LAYERS speak negative errno and never
+see shared/result.h; above them a result, which only cmd/main.c turns into the exit status
+(no exit() call anywhere, and main() the only function that returns one).
 
 usage: tests/layers.py [--dot] [HELPER_DIR]
   exit 0 when every rule holds, 1 naming each broken one; --dot prints the graph (Graphviz).
@@ -25,6 +28,8 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 PROTO = re.compile(r'^(?:const\s+)?(?:struct\s+|enum\s+|unsigned\s+)?\w+[\s*]+(\w+)\(', re.M)
 TYPEDEF = re.compile(r'^(?:struct|enum)\s+(\w+)\s*\{', re.M)
 FREE_NAMES = {"shared/macro", "shared/util"}
+ERRNO_LAYERS = ["sys"]
+EXIT_CALL = re.compile(r'\b_?exit\s*\(|\bEXIT_[A-Z]+\b')
 
 
 def names(mods):
@@ -123,6 +128,13 @@ def main(argv):
     for comp in cycles(deps):
         problems.append("a circle: " + " -> ".join(comp + comp[:1]))
     problems += names(mods)
+    for m, files in sorted(mods.items()):
+        for path in files:
+            text = open(path, encoding="utf-8").read()
+            if m.split("/")[0] in ERRNO_LAYERS and "shared/result.h" in INCLUDE.findall(text):
+                problems.append(f"{path}: includes shared/result.h; {m.split('/')[0]}/ returns -errno")
+            if m != "cmd/main" and EXIT_CALL.search(text):
+                problems.append(f"{path}: an exit status outside cmd/main.c")
     for files in mods.values():
         for path in files:
             if path.endswith(".c"):

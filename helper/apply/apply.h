@@ -3,18 +3,18 @@
 
 #include <stdbool.h>
 
-#include "shared/exit.h"
+#include "shared/result.h"
 
 #include "core/model.h"
 
 /* Each of these holds the PF's lock (lock.h) while it runs. */
-/* The PF event: autoprobe and sriov_numvfs. Returns an EXIT_* code; logs once per problem. */
-int apply_pf(struct pcidev *pf, const struct apply_opts *o);
-/* The VF event: network settings, driver_override, module, bind. Returns an EXIT_* code. */
-int apply_vf(struct pcidev *vf, const struct apply_opts *o);
+/* The PF event: autoprobe and sriov_numvfs. Returns a result; logs once per problem. */
+enum result apply_pf(struct pcidev *pf, const struct apply_opts *o);
+/* The VF event: network settings, driver_override, module, bind. Returns a result. */
+enum result apply_vf(struct pcidev *vf, const struct apply_opts *o);
 /* The same, for a PF whose policy model_model_pf_config() already found; the caller holds the lock.
- * *ret_unfinished: after EXIT_INTERRUPTED, the first VF it did not configure. */
-int apply_configured(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
-		     const struct pf_plan_config *pc, unsigned *ret_unfinished);
+ * *ret_unfinished: after RESULT_INTERRUPTED, the first VF it did not configure. */
+enum result apply_configured(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
+			     const struct pf_plan_config *pc, unsigned *ret_unfinished);
 /* A PF and then each of its VFs, the same code the events run. */
-int apply_pf_and_vfs(struct pcidev *pf, const struct apply_opts *o);
+enum result apply_pf_and_vfs(struct pcidev *pf, const struct apply_opts *o);

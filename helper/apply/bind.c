@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shared/exit.h"
 #include "shared/log.h"
+#include "shared/result.h"
 
 #include "apply/attr.h"
 #include "apply/bind.h"
@@ -14,8 +14,8 @@
 #include "sys/modload.h"
 #include "sys/pci_driver.h"
 
-int bind_release(struct pcidev *vf, const char *where, const struct pf_plan_config *pc,
-		 const char *drv, const char *what)
+enum result bind_release(struct pcidev *vf, const char *where, const struct pf_plan_config *pc,
+			 const char *drv, const char *what)
 {
 	_cleanup_free_ char *why = NULL;
 	int r;
@@ -24,16 +24,17 @@ int bind_release(struct pcidev *vf, const char *where, const struct pf_plan_conf
 		return log_error(
 			   "%s: not unbinding it from %s to change %s: in use (%s); set force = true in %s to do it anyway",
 			   where, drv, what, why, pc->policy->path),
-		       EXIT_REFUSED;
+		       RESULT_REFUSED;
 	r = pcidev_unbind(vf, drv);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot unbind from %s: %m", where, drv), EXIT_DEVICE;
+		return log_error_errno(r, "%s: cannot unbind from %s: %m", where, drv),
+		       RESULT_DEVICE;
 	log_info("%s: unbound from %s to change %s", where, drv, what);
-	return EXIT_OK;
+	return RESULT_OK;
 }
 
-int bind_vf(struct pcidev *vf, const char *where, const struct apply_opts *o,
-	    const struct pf_plan_config *pc, const char *want, bool native)
+enum result bind_vf(struct pcidev *vf, const char *where, const struct apply_opts *o,
+		    const struct pf_plan_config *pc, const char *want, bool native)
 {
 	_cleanup_free_ char *cur = NULL, *name = NULL, *override = NULL;
 	unsigned group;
@@ -42,7 +43,7 @@ int bind_vf(struct pcidev *vf, const char *where, const struct apply_opts *o,
 
 	r = pcidev_driver(vf, &cur);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot read driver: %m", where), EXIT_DEVICE;
+		return log_error_errno(r, "%s: cannot read driver: %m", where), RESULT_DEVICE;
 
 	/* The policy names a driver or module; driver_override needs the PCI driver's name. */
 	r = pci_driver_name(want, &name);
@@ -58,11 +59,11 @@ int bind_vf(struct pcidev *vf, const char *where, const struct apply_opts *o,
 				return log_error(
 					   "%s: not loading %s, the VF's native driver: modprobe.d blacklists it; name a driver in %s, or lift the blacklist",
 					   where, want, pc->policy->path),
-				       EXIT_DEVICE;
+				       RESULT_DEVICE;
 			if (r < 0)
 				return log_error("%s: cannot load module '%s': %s", where, want,
 						 modload_strerror(r)),
-				       EXIT_DEVICE;
+				       RESULT_DEVICE;
 			if (r > 0)
 				log_info("%s: loaded module %s", where, module);
 			r = pci_driver_name(module, &name);
@@ -70,17 +71,17 @@ int bind_vf(struct pcidev *vf, const char *where, const struct apply_opts *o,
 				return log_error_errno(r,
 						       "%s: module %s registers no PCI driver '%s'",
 						       where, module, want),
-				       EXIT_DEVICE;
+				       RESULT_DEVICE;
 		}
 	} else if (r < 0) {
-		return log_error_errno(r, "%s: bad driver name '%s'", where, want), EXIT_POLICY;
+		return log_error_errno(r, "%s: bad driver name '%s'", where, want), RESULT_POLICY;
 	}
 	if (!name)
-		return log_oom(), EXIT_USAGE;
+		return log_oom(), RESULT_USAGE;
 
 	if (cur && streq(cur, name)) {
 		log_debug("%s: bound to %s as the policy says", where, cur);
-		return EXIT_OK;
+		return RESULT_OK;
 	}
 	/* vfio-pci refuses devices outside an IOMMU group (the IOMMU is off): said before the
 	 * working driver is unbound, which on a NIC VF destroys its interface for nothing. */
@@ -88,10 +89,10 @@ int bind_vf(struct pcidev *vf, const char *where, const struct apply_opts *o,
 		log_error(
 		    "%s: cannot bind to vfio-pci: the VF has no IOMMU group; is the IOMMU on (intel_iommu=on or amd_iommu=on, and VT-d/AMD-Vi in the firmware)? Left %s%s",
 		    where, cur ? "bound to " : "unbound", cur ?: "");
-		return EXIT_DEVICE;
+		return RESULT_DEVICE;
 	}
 	if (!plan_diff(o->plan, where, "driver", cur ?: "none", name))
-		return EXIT_OK;
+		return RESULT_OK;
 	if (cur) {
 		_cleanup_free_ char *why = NULL;
 
@@ -99,24 +100,24 @@ int bind_vf(struct pcidev *vf, const char *where, const struct apply_opts *o,
 			log_error(
 			    "%s: bound to %s, policy says %s, but it is in use (%s); set force = true in %s to rebind",
 			    where, cur, name, why, pc->policy->path);
-			return EXIT_REFUSED;
+			return RESULT_REFUSED;
 		}
 		r = pcidev_unbind(vf, cur);
 		if (r < 0)
 			return log_error_errno(r, "%s: cannot unbind from %s: %m", where, cur),
-			       EXIT_DEVICE;
+			       RESULT_DEVICE;
 		log_info("%s: unbound from %s", where, cur);
 	}
 
 	r = pcidev_read(vf, "driver_override", &override);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read driver_override: %m", where),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	/* Part of the driver change planned above: written, not planned again. */
 	if (!streq(override, name) &&
 	    attr_write(vf, "driver_override", streq(override, "(null)") ? "none" : override, name) <
 		0)
-		return EXIT_DEVICE;
+		return RESULT_DEVICE;
 
 	r = pcidev_probe(vf);
 	was_bound = cur != NULL;
@@ -138,8 +139,8 @@ int bind_vf(struct pcidev *vf, const char *where, const struct apply_opts *o,
 			log_error(
 			    "%s: binding to %s failed (the driver refused it; driver now %s); see the kernel log",
 			    where, name, cur ?: "none");
-		return EXIT_DEVICE;
+		return RESULT_DEVICE;
 	}
 	log_info("%s: bound to %s", where, name);
-	return EXIT_OK;
+	return RESULT_OK;
 }

@@ -8,10 +8,10 @@
 #include "sys/pcidev.h"
 
 /* Binds VF to want (a driver or module name); native: the VF's own driver, which a
- * modprobe.d blacklist keeps out. Returns an EXIT_* code; logs naming where. */
+ * modprobe.d blacklist keeps out. Returns a result; logs naming where. */
 /* Unbinds VF from drv so that what (its MSI-X vectors, its controller's resources) can change,
- * unless it is in use and the policy does not say force (guard.h). An EXIT_* code; logs. */
-int bind_release(struct pcidev *vf, const char *where, const struct pf_plan_config *pc,
-		 const char *drv, const char *what);
-int bind_vf(struct pcidev *vf, const char *where, const struct apply_opts *o,
-	    const struct pf_plan_config *pc, const char *want, bool native);
+ * unless it is in use and the policy does not say force (guard.h). A result; logs. */
+enum result bind_release(struct pcidev *vf, const char *where, const struct pf_plan_config *pc,
+			 const char *drv, const char *what);
+enum result bind_vf(struct pcidev *vf, const char *where, const struct apply_opts *o,
+		    const struct pf_plan_config *pc, const char *want, bool native);

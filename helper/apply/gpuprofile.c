@@ -46,8 +46,8 @@ int gpuprofile_priority(struct pcidev *pf, unsigned index, char ret[static 8])
 }
 
 /* One attribute of vfN/profile/: read, compared, recorded in the plan, written. */
-static int profile_set(struct pcidev *pf, const char *where, const struct apply_opts *o,
-		       unsigned index, const char *name, uint64_t want)
+static enum result profile_set(struct pcidev *pf, const char *where, const struct apply_opts *o,
+			       unsigned index, const char *name, uint64_t want)
 {
 	char attr[64], old[24], new[24];
 	unsigned long long cur;
@@ -58,45 +58,47 @@ static int profile_set(struct pcidev *pf, const char *where, const struct apply_
 		return log_error_errno(r, "%s: cannot read sriov_admin/vf%u/profile/%s: %s", where,
 				       index + 1, name,
 				       r == -EBADMSG ? "not a number" : strerror(-r)),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	if (cur == want)
-		return EXIT_OK;
+		return RESULT_OK;
 	snprintf(old, sizeof(old), "%llu", cur);
 	snprintf(new, sizeof(new), "%" PRIu64, want);
 	snprintf(attr, sizeof(attr), "profile/%s", name);
 	if (!plan_diff(o->plan, where, attr, old, new))
-		return EXIT_OK;
+		return RESULT_OK;
 	snprintf(attr, sizeof(attr), "sriov_admin/vf%u/profile/%s", index + 1, name);
 	r = pcidev_write(pf, attr, new);
 	if (r < 0)
 		/* xe's refusals: EPERM when the VF's VRAM cannot change now, EIO from the GuC. */
 		return log_error_errno(r, "%s: cannot set %s %s -> %s: %m%s", where, name, old, new,
 				       r == -EIO ? " (the GPU's firmware refused it)" : ""),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	log_info("%s: %s %s -> %s", where, name, old, new);
-	return EXIT_OK;
+	return RESULT_OK;
 }
 
-int gpuprofile_vf_apply(const struct pf_facts *facts, const char *where, const struct apply_opts *o,
-			unsigned index, const struct vf_config *vc)
+enum result gpuprofile_vf_apply(const struct pf_facts *facts, const char *where,
+				const struct apply_opts *o, unsigned index,
+				const struct vf_config *vc)
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *pf = NULL;
-	int ex = EXIT_OK, r;
+	int r;
+	enum result ex = RESULT_OK;
 
 	if (!(vc->set & VF_GPU_KEYS & ~VF_KEY_BIT(VF_KEY_VRAM_QUOTA)))
-		return EXIT_OK;
+		return RESULT_OK;
 	r = pcidev_from_addr(facts->addr, &pf);
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot open its PF: %m", where), EXIT_DEVICE;
+		return log_error_errno(r, "%s: cannot open its PF: %m", where), RESULT_DEVICE;
 	if (vc->set & VF_KEY_BIT(VF_KEY_EXEC_QUANTUM))
 		ex = profile_set(pf, where, o, index, "exec_quantum_ms", vc->exec_quantum_ms);
-	if (ex == EXIT_OK && vc->set & VF_KEY_BIT(VF_KEY_PREEMPT_TIMEOUT))
+	if (ex == RESULT_OK && vc->set & VF_KEY_BIT(VF_KEY_PREEMPT_TIMEOUT))
 		ex = profile_set(pf, where, o, index, "preempt_timeout_us", vc->preempt_timeout_us);
 	return ex;
 }
 
-int gpuprofile_priority_apply(struct pcidev *pf, const struct apply_opts *o,
-			      const struct pf_facts *facts, const struct pf_plan_config *pc)
+enum result gpuprofile_priority_apply(struct pcidev *pf, const struct apply_opts *o,
+				      const struct pf_facts *facts, const struct pf_plan_config *pc)
 {
 	struct vf_config vc;
 	char cur[8] = "";
@@ -104,7 +106,7 @@ int gpuprofile_priority_apply(struct pcidev *pf, const struct apply_opts *o,
 
 	if (!facts->gpu_admin || !pc->vfs || policy_resolve_vf(pc, 0, &vc) < 0 ||
 	    !(vc.set & VF_KEY_BIT(VF_KEY_SCHED_PRIORITY)))
-		return EXIT_OK;
+		return RESULT_OK;
 	for (unsigned i = 0; i < pc->vfs; i++) {
 		r = gpuprofile_priority(pf, i, cur);
 		if (r < 0)
@@ -112,41 +114,41 @@ int gpuprofile_priority_apply(struct pcidev *pf, const struct apply_opts *o,
 				   r,
 				   "%s vf %u: cannot read sriov_admin/vf%u/profile/sched_priority: %m",
 				   facts->addr, i, i + 1),
-			       EXIT_DEVICE;
+			       RESULT_DEVICE;
 		if (!streq(cur, vc.sched_priority))
 			break;
 	}
 	if (streq(cur, vc.sched_priority) ||
 	    !plan_diff(o->plan, facts->addr, "profile/sched_priority (all VFs)", cur[0] ? cur : "?",
 		       vc.sched_priority))
-		return EXIT_OK;
+		return RESULT_OK;
 	r = pcidev_write(pf, "sriov_admin/.bulk_profile/sched_priority", vc.sched_priority);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot set the VFs' sched_priority %s -> %s: %m",
 				       facts->addr, cur, vc.sched_priority),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	log_info("%s: sched_priority of all VFs %s -> %s", facts->addr, cur, vc.sched_priority);
-	return EXIT_OK;
+	return RESULT_OK;
 }
 
-int gpuprofile_vram_apply(struct pcidev *pf, const struct apply_opts *o,
-			  const struct pf_facts *facts, const struct pf_plan_config *pc)
+enum result gpuprofile_vram_apply(struct pcidev *pf, const struct apply_opts *o,
+				  const struct pf_facts *facts, const struct pf_plan_config *pc)
 {
 	if (!facts->gpu_vram)
-		return EXIT_OK;
+		return RESULT_OK;
 	for (unsigned i = 0; i < pc->vfs; i++) {
 		struct vf_config vc;
 		char where[48];
-		int ex;
+		enum result ex;
 
 		if (policy_resolve_vf(pc, i, &vc) < 0)
-			return log_oom(), EXIT_USAGE;
+			return log_oom(), RESULT_USAGE;
 		if (!(vc.set & VF_KEY_BIT(VF_KEY_VRAM_QUOTA)))
 			continue;
 		snprintf(where, sizeof(where), "%s vf %u", facts->addr, i);
 		ex = profile_set(pf, where, o, i, "vram_quota", vc.vram_quota);
-		if (ex != EXIT_OK)
+		if (ex != RESULT_OK)
 			return ex;
 	}
-	return EXIT_OK;
+	return RESULT_OK;
 }

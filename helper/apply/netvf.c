@@ -53,12 +53,13 @@ int netvf_table_complete(const struct pf_facts *pf, const struct link_state *s)
 {
 	if (s->n_reported >= s->n_vfs)
 		return 0;
-	if (pf->live && !pf->live->vf_table_warned)
+	/* Said once per run: the table is read once, but asked for by every VF. */
+	if (pf->live && !pf->live->vf_table_warned) {
 		log_warning(
 		    "%s: %s has %u VFs, the kernel's reply describes %u: the settings of the others cannot be read back",
 		    pf->addr, pf->ifname, s->n_vfs, s->n_reported);
-	if (pf->live)
 		pf->live->vf_table_warned = true;
+	}
 	return -EMSGSIZE;
 }
 

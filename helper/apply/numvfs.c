@@ -100,13 +100,14 @@ static int hand_off(const char *addr, char *unit, size_t n)
 
 /* cur -> want, through 0, with the hook run at 0 VFs; restores cur when the hook or want fails
  * after 0. */
-static int write_numvfs(struct pcidev *pf, unsigned cur, unsigned want,
-			const struct numvfs_hook *hook)
+static enum result write_numvfs(struct pcidev *pf, unsigned cur, unsigned want,
+				const struct numvfs_hook *hook)
 {
 	char old[16], new[16], was[16];
 	unsigned got;
 	double t0;
-	int r, ex;
+	int r;
+	enum result ex;
 
 	snprintf(was, sizeof(was), "%u", cur);
 	snprintf(old, sizeof(old), "%u", cur);
@@ -115,12 +116,12 @@ static int write_numvfs(struct pcidev *pf, unsigned cur, unsigned want,
 	/* The kernel refuses a change between two non-zero counts (EBUSY): go through 0. */
 	if (cur > 0 && (want > 0 || hook)) {
 		if (attr_write(pf, "sriov_numvfs", old, "0") < 0)
-			return EXIT_DEVICE;
+			return RESULT_DEVICE;
 		snprintf(old, sizeof(old), "0");
 	}
 	if (hook) {
 		ex = hook->fn(hook->data);
-		if (ex != EXIT_OK) {
+		if (ex != RESULT_OK) {
 			if (cur > 0 && pcidev_write(pf, "sriov_numvfs", was) >= 0)
 				log_info("%s: restored the %s VFs it had", pcidev_addr(pf), was);
 			else if (cur > 0)
@@ -129,7 +130,7 @@ static int write_numvfs(struct pcidev *pf, unsigned cur, unsigned want,
 			return ex;
 		}
 		if (want == 0)
-			return EXIT_OK;
+			return RESULT_OK;
 	}
 	t0 = monotonic_s();
 	r = pcidev_write(pf, "sriov_numvfs", new);
@@ -150,7 +151,7 @@ static int write_numvfs(struct pcidev *pf, unsigned cur, unsigned want,
 		else
 			log_error_errno(r, "%s: cannot set sriov_numvfs %s -> %s: %m",
 					pcidev_addr(pf), old, new);
-		return EXIT_DEVICE;
+		return RESULT_DEVICE;
 	}
 	log_info("%s: sriov_numvfs %s -> %s", pcidev_addr(pf), old, new);
 	/* Real NICs take seconds to minutes here; udevd kills a worker after 180 s (inline). */
@@ -166,19 +167,20 @@ static int write_numvfs(struct pcidev *pf, unsigned cur, unsigned want,
 	r = pcidev_read_unsigned(pf, "sriov_numvfs", &got);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read back sriov_numvfs: %m", pcidev_addr(pf)),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	shortfall_note(pcidev_addr(pf), want, got);
 	if (got != want) {
 		log_error(
 		    "%s: asked the driver for %u VFs, it enabled %u; keeping them, and not asking again until the policy's count changes or the PF is re-added (vio check shows the difference)",
 		    pcidev_addr(pf), want, got);
-		return EXIT_DEVICE;
+		return RESULT_DEVICE;
 	}
-	return EXIT_OK;
+	return RESULT_OK;
 }
 
-int numvfs_decide(struct pcidev *pf, const struct apply_opts *o, const struct pf_plan_config *pc,
-		  unsigned cur, bool recreate, enum numvfs_step *ret)
+enum result numvfs_decide(struct pcidev *pf, const struct apply_opts *o,
+			  const struct pf_plan_config *pc, unsigned cur, bool recreate,
+			  enum numvfs_step *ret)
 {
 	const char *addr = pcidev_addr(pf);
 	unsigned asked, got;
@@ -187,13 +189,13 @@ int numvfs_decide(struct pcidev *pf, const struct apply_opts *o, const struct pf
 
 	*ret = NUMVFS_KEEP;
 	if (cur == pc->vfs && !recreate)
-		return EXIT_OK;
+		return RESULT_OK;
 	/* The driver gave cur when the policy's count was asked last time: keep it. */
 	if (!recreate && numvfs_shortfall(addr, &asked, &got) >= 0 && asked == pc->vfs &&
 	    got == cur && o->plan->mode != PLAN_CHECK) {
 		log_debug("%s: the driver enabled %u of the %u VFs asked; not asking again", addr,
 			  got, asked);
-		return EXIT_OK;
+		return RESULT_OK;
 	}
 	/* Refuse before changing anything at all (check reports the difference, and who would
 	 * stop the change). */
@@ -202,7 +204,7 @@ int numvfs_decide(struct pcidev *pf, const struct apply_opts *o, const struct pf
 
 		r = guard_vfs(pf, cur, pc, &busy);
 		if (r < 0)
-			return log_oom(), EXIT_USAGE;
+			return log_oom(), RESULT_USAGE;
 		if (r == GUARD_REFUSED && o->plan->mode == PLAN_CHECK) {
 			plan_note(o->plan, addr, "VFs in use would stop a change of count: %s",
 				  busy);
@@ -212,13 +214,13 @@ int numvfs_decide(struct pcidev *pf, const struct apply_opts *o, const struct pf
 			log_error(
 			    "%s: not re-creating its %u VFs for its eswitch mode and devlink parameters (the device takes them only without VFs): in use: %s; set force = true in %s to do it anyway",
 			    addr, cur, busy, pc->policy->path);
-			return EXIT_REFUSED;
+			return RESULT_REFUSED;
 		}
 		if (r == GUARD_REFUSED) {
 			log_error(
 			    "%s: not changing sriov_numvfs %u -> %u: in use: %s; set force = true in %s to do it anyway",
 			    addr, cur, pc->vfs, busy, pc->policy->path);
-			return EXIT_REFUSED;
+			return RESULT_REFUSED;
 		}
 		if (r == GUARD_FORCED && o->plan->mode == PLAN_APPLY)
 			log_warning("%s: force = true: destroying VFs in use: %s", addr, busy);
@@ -226,7 +228,7 @@ int numvfs_decide(struct pcidev *pf, const struct apply_opts *o, const struct pf
 
 	*ret = NUMVFS_WRITE;
 	if (!o->event || o->plan->mode != PLAN_APPLY)
-		return EXIT_OK;
+		return RESULT_OK;
 	/* udevd kills a RUN program after its event timeout (180 s); a count change can take
 	 * minutes on real NICs: on systemd hosts a unit does the whole PF instead. */
 	r = hand_off(addr, unit, sizeof(unit));
@@ -240,16 +242,17 @@ int numvfs_decide(struct pcidev *pf, const struct apply_opts *o, const struct pf
 	} else {
 		log_debug("%s: no systemd: changing the VF count in the udev event", addr);
 	}
-	return EXIT_OK;
+	return RESULT_OK;
 }
 
-int numvfs_write(struct pcidev *pf, const struct apply_opts *o, const struct pf_plan_config *pc,
-		 unsigned cur, const struct numvfs_hook *hook)
+enum result numvfs_write(struct pcidev *pf, const struct apply_opts *o,
+			 const struct pf_plan_config *pc, unsigned cur,
+			 const struct numvfs_hook *hook)
 {
 	const char *addr = pcidev_addr(pf);
 	unsigned asked, got;
 	char old[16], new[16];
-	int ex;
+	enum result ex;
 
 	snprintf(old, sizeof(old), "%u", cur);
 	snprintf(new, sizeof(new), "%u", pc->vfs);
@@ -266,16 +269,16 @@ int numvfs_write(struct pcidev *pf, const struct apply_opts *o, const struct pf_
 	}
 	if (hook) {
 		ex = hook->fn(hook->data);
-		if (ex != EXIT_OK)
+		if (ex != RESULT_OK)
 			return ex;
 	}
 	if (streq(old, new) || (o->plan->mode == PLAN_CHECK && cur == pc->vfs))
-		return EXIT_OK;
+		return RESULT_OK;
 	if (plan_diff(o->plan, addr, "sriov_numvfs", old, new))
-		return EXIT_OK; /* not reached: not applying */
+		return RESULT_OK; /* not reached: not applying */
 	if (numvfs_shortfall(addr, &asked, &got) >= 0 && asked == pc->vfs && got == cur)
 		plan_note(o->plan, addr,
 			  "(the driver enabled %u of the %u VFs asked at the last try)", got,
 			  asked);
-	return EXIT_OK;
+	return RESULT_OK;
 }

@@ -3,7 +3,7 @@
 
 #include <stdbool.h>
 
-#include "shared/exit.h"
+#include "shared/result.h"
 
 #include "core/model.h"
 
@@ -16,21 +16,23 @@ enum numvfs_step {
 /*
  * Before anything is written, under the PF's lock: whether the count changes, refusing when
  * VFs that would go are in use (unless force); under udev on a systemd host, starts
- * vio-pf@PF.service instead. Returns an EXIT_* code; logs once per problem.
+ * vio-pf@PF.service instead. Returns a result; logs once per problem.
  */
 /* recreate: the count may stay, but the VFs must go and come back (devlink changes that the
  * device takes only without VFs). */
-int numvfs_decide(struct pcidev *pf, const struct apply_opts *o, const struct pf_plan_config *pc,
-		  unsigned cur, bool recreate, enum numvfs_step *ret);
-/* What runs while the PF has no VFs, between the two writes; an EXIT_* code. It prints or
+enum result numvfs_decide(struct pcidev *pf, const struct apply_opts *o,
+			  const struct pf_plan_config *pc, unsigned cur, bool recreate,
+			  enum numvfs_step *ret);
+/* What runs while the PF has no VFs, between the two writes; a result. It prints or
  * counts its changes itself when the plan is not to apply. */
 struct numvfs_hook {
-	int (*fn)(void *data);
+	enum result (*fn)(void *data);
 	void *data;
 };
 /* cur -> the policy's count as the plan says: through 0, restoring cur when the new count
- * fails, keeping (and noting) what a driver gave short of the count. Returns an EXIT_* code. */
-int numvfs_write(struct pcidev *pf, const struct apply_opts *o, const struct pf_plan_config *pc,
-		 unsigned cur, const struct numvfs_hook *hook);
+ * fails, keeping (and noting) what a driver gave short of the count. Returns a result. */
+enum result numvfs_write(struct pcidev *pf, const struct apply_opts *o,
+			 const struct pf_plan_config *pc, unsigned cur,
+			 const struct numvfs_hook *hook);
 /* The last shortfall noted for a PF: the count asked and the count the driver enabled. */
 int numvfs_shortfall(const char *addr, unsigned *ret_asked, unsigned *ret_got);

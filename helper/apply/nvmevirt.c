@@ -126,8 +126,9 @@ static unsigned check_requests(const struct nvme_plan *np, const struct pf_plan_
 	return errors;
 }
 
-int nvmevirt_plan_pf(struct pcidev *pf, const struct pf_facts *facts,
-		     const struct pf_plan_config *pc, struct plan *plan, struct nvme_plan *ret)
+enum result nvmevirt_plan_pf(struct pcidev *pf, const struct pf_facts *facts,
+			     const struct pf_plan_config *pc, struct plan *plan,
+			     struct nvme_plan *ret)
 {
 	const struct policy *p = pc->policy;
 	_cleanup_free_ char *drv = NULL;
@@ -141,7 +142,7 @@ int nvmevirt_plan_pf(struct pcidev *pf, const struct pf_facts *facts,
 	ret->pf = pf;
 	ret->plan = plan;
 	if (!facts->nvme_virt && !keys)
-		return ret->ready = true, EXIT_OK;
+		return ret->ready = true, RESULT_OK;
 
 	r = nvme_open(pf, &ret->fd, ret->dev);
 	if (r < 0) {
@@ -150,41 +151,41 @@ int nvmevirt_plan_pf(struct pcidev *pf, const struct pf_facts *facts,
 			return log_debug(
 				   "%s: no NVMe controller (driver %s): secondaries left as they are",
 				   facts->addr, drv ?: "none"),
-			       ret->ready = true, EXIT_OK;
+			       ret->ready = true, RESULT_OK;
 		return log_error("%s:%u: %s: NVMe keys, but %s (driver %s)", p->path, line,
 				 facts->addr,
 				 r == -ENOENT ? "the PF has no NVMe controller"
 					      : nvme_strerror(r, err, sizeof(err)),
 				 drv ?: "none"),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	}
 	r = nvme_has_virt_mgmt(ret->fd, &virt);
 	if (r != 0)
 		return log_error("%s: %s: Identify Controller: %s", facts->addr, ret->dev,
 				 nvme_strerror(r, err, sizeof(err))),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	if (!virt) {
 		if (!keys)
 			return log_warning(
 				   "%s: the hwdb says its secondaries need bringing up, but %s has no virtualization management; left as they are",
 				   facts->addr, ret->dev),
-			       ret->ready = true, EXIT_OK;
+			       ret->ready = true, RESULT_OK;
 		return log_error(
 			   "%s:%u: %s: %s has no NVMe virtualization management (Identify Controller OACS bit 7): its VFs' resources cannot be given",
 			   p->path, line, facts->addr, ret->dev),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	}
 	r = nvme_primary_caps(ret->fd, &ret->caps);
 	if (r != 0)
 		return log_error("%s: %s: Identify Primary Controller Capabilities: %s",
 				 facts->addr, ret->dev, nvme_strerror(r, err, sizeof(err))),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	ret->managed = true;
 	ret->release = p->set & (1u << PF_KEY_NVME_RELEASE) ? p->nvme_release : facts->nvme_release;
 	if (check_requests(ret, pc))
-		return EXIT_POLICY;
+		return RESULT_POLICY;
 	ret->ready = true;
-	return EXIT_OK;
+	return RESULT_OK;
 }
 
 bool nvmevirt_needs_no_vfs(const struct nvme_plan *np)
@@ -193,18 +194,18 @@ bool nvmevirt_needs_no_vfs(const struct nvme_plan *np)
 	       (np->caps.res[NVME_RES_VQ].primary || np->caps.res[NVME_RES_VI].primary);
 }
 
-int nvmevirt_at_no_vfs(struct nvme_plan *np)
+enum result nvmevirt_at_no_vfs(struct nvme_plan *np)
 {
 	unsigned vq = np->caps.res[NVME_RES_VQ].primary, vi = np->caps.res[NVME_RES_VI].primary;
 	char cur[48], err[128];
 	int r;
 
 	if (!nvmevirt_needs_no_vfs(np))
-		return EXIT_OK;
+		return RESULT_OK;
 	snprintf(cur, sizeof(cur), "VQ %u, VI %u", vq, vi);
 	if (!plan_diff(np->plan, np->where, "flexible resources of the primary controller", cur,
 		       "VQ 0, VI 0"))
-		return EXIT_OK;
+		return RESULT_OK;
 	/* They take effect at the next controller-level reset: a function reset of the PF. */
 	r = nvme_primary_alloc(np->fd, np->caps.cntlid, NVME_RES_VQ, 0);
 	if (r == 0)
@@ -214,7 +215,7 @@ int nvmevirt_at_no_vfs(struct nvme_plan *np)
 		return log_error(
 			   "%s: %s: cannot release the primary controller's flexible resources: %s",
 			   np->where, np->dev, nvme_strerror(r, err, sizeof(err))),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	}
 	r = pcidev_write(np->pf, "reset", "1");
 	if (r < 0) {
@@ -223,7 +224,7 @@ int nvmevirt_at_no_vfs(struct nvme_plan *np)
 		return log_error_errno(r,
 				       "%s: cannot reset the PF for the release to take effect: %m",
 				       np->where),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	}
 	r = nvme_primary_caps(np->fd, &np->caps);
 	if (r != 0 || np->caps.res[NVME_RES_VQ].primary || np->caps.res[NVME_RES_VI].primary)
@@ -231,11 +232,11 @@ int nvmevirt_at_no_vfs(struct nvme_plan *np)
 				 np->where, np->dev,
 				 r ? nvme_strerror(r, err, sizeof(err))
 				   : "as the controller reports"),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	log_info(
 	    "%s: the primary controller's flexible resources released (%s -> VQ 0, VI 0), the PF reset",
 	    np->where, cur);
-	return EXIT_OK;
+	return RESULT_OK;
 }
 
 static void state_format(bool online, unsigned vq, unsigned vi, char *buf, size_t n)
@@ -243,9 +244,10 @@ static void state_format(bool online, unsigned vq, unsigned vi, char *buf, size_
 	snprintf(buf, n, "%s, VQ %u, VI %u", online ? "online" : "offline", vq, vi);
 }
 
-int nvmevirt_vf_apply(struct pcidev *vf, const char *where, const struct apply_opts *o,
-		      const struct pf_facts *facts, unsigned index, const struct pf_plan_config *pc,
-		      const struct vf_config *vc, struct nvme_plan *shared)
+enum result nvmevirt_vf_apply(struct pcidev *vf, const char *where, const struct apply_opts *o,
+			      const struct pf_facts *facts, unsigned index,
+			      const struct pf_plan_config *pc, const struct vf_config *vc,
+			      struct nvme_plan *shared)
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *pf = NULL;
 	_cleanup_(nvmevirt_plan_done) struct nvme_plan own = NVME_PLAN_INIT;
@@ -254,38 +256,39 @@ int nvmevirt_vf_apply(struct pcidev *vf, const char *where, const struct apply_o
 	struct nvme_secondary sec;
 	char cur[48], want[48], what[48], err[128];
 	unsigned vq, vi;
-	int r, ex;
+	int r;
+	enum result ex;
 
 	if (!facts->nvme_virt && !has_nvme_keys(pc->policy, &(unsigned){ 0 }))
-		return EXIT_OK;
+		return RESULT_OK;
 	if (pcidev_physfn(vf, &pf, &(unsigned){ 0 }) < 0)
-		return EXIT_OK;
+		return RESULT_OK;
 	if (np == &own) {
 		ex = nvmevirt_plan_pf(pf, facts, pc, o->plan, &own);
-		if (ex != EXIT_OK)
+		if (ex != RESULT_OK)
 			return ex;
 	}
 	if (!np->managed)
-		return EXIT_OK;
+		return RESULT_OK;
 	r = nvme_secondary_of(np->fd, index + 1, &sec);
 	if (r != 0)
 		return log_error("%s: %s: no secondary controller for the VF: %s", where, np->dev,
 				 r == -ENOENT ? "not in the Secondary Controller List"
 					      : nvme_strerror(r, err, sizeof(err))),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	nvmevirt_vf_want(np, pc, vc, &vq, &vi);
 	if (sec.online && sec.nvq == vq && sec.nvi == vi)
-		return EXIT_OK;
+		return RESULT_OK;
 	state_format(sec.online, sec.nvq, sec.nvi, cur, sizeof(cur));
 	state_format(true, vq, vi, want, sizeof(want));
 	snprintf(what, sizeof(what), "secondary controller %u", sec.scid);
 	if (!plan_diff(o->plan, where, what, cur, want))
-		return EXIT_OK;
+		return RESULT_OK;
 
 	/* Its resources change under its driver only when nobody uses it. */
 	if (pcidev_driver(vf, &drv) >= 0 && drv) {
 		ex = bind_release(vf, where, pc, drv, "its controller's resources");
-		if (ex != EXIT_OK)
+		if (ex != RESULT_OK)
 			return ex;
 	}
 	r = sec.online ? nvme_sec_offline(np->fd, sec.scid) : 0;
@@ -299,7 +302,7 @@ int nvmevirt_vf_apply(struct pcidev *vf, const char *where, const struct apply_o
 		return log_error(
 			   "%s: %s: cannot bring it online with VQ %u and VI %u: %s; left offline, the VF unbound",
 			   where, what, vq, vi, nvme_strerror(r, err, sizeof(err))),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	log_info("%s: %s %s -> %s", where, what, cur, want);
-	return EXIT_OK;
+	return RESULT_OK;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
-#include "shared/exit.h"
+#include "shared/result.h"
 
 #include "core/model.h"
 #include "sys/nvme.h"
@@ -22,7 +22,7 @@ struct nvme_plan {
 	const char *where;
 	struct pcidev *pf;
 	struct plan *plan;
-	bool ready; /* planned, EXIT_OK: the VFs of the same run may share it */
+	bool ready; /* planned, RESULT_OK: the VFs of the same run may share it */
 };
 
 #define NVME_PLAN_INIT                                                                             \
@@ -33,21 +33,23 @@ void nvmevirt_plan_done(struct nvme_plan *np);
 
 /* Whether vio manages the PF's secondaries, and a check of what the policy asks of them
  * against what the controller reports (every VF's VQ and VI, and their sums), before anything
- * changes. Logs file:line. An EXIT_* code. */
-int nvmevirt_plan_pf(struct pcidev *pf, const struct pf_facts *facts,
-		     const struct pf_plan_config *pc, struct plan *plan, struct nvme_plan *ret);
+ * changes. Logs file:line. A result. */
+enum result nvmevirt_plan_pf(struct pcidev *pf, const struct pf_facts *facts,
+			     const struct pf_plan_config *pc, struct plan *plan,
+			     struct nvme_plan *ret);
 /* The primary holds flexible resources the secondaries need: released at 0 VFs. */
 bool nvmevirt_needs_no_vfs(const struct nvme_plan *np);
-/* At 0 VFs: the release, and the reset of the PF it takes effect with. An EXIT_* code. */
-int nvmevirt_at_no_vfs(struct nvme_plan *np);
+/* At 0 VFs: the release, and the reset of the PF it takes effect with. A result. */
+enum result nvmevirt_at_no_vfs(struct nvme_plan *np);
 
 /* A VF's resources for policy pc (its keys, else an even share of the flexible ones). */
 void nvmevirt_vf_want(const struct nvme_plan *np, const struct pf_plan_config *pc,
 		      const struct vf_config *vc, unsigned *ret_vq, unsigned *ret_vi);
 /* The VF's secondary controller online with its resources, before its driver binds (unbinding
- * it first when they must change: not from under a user, unless force). An EXIT_* code. */
+ * it first when they must change: not from under a user, unless force). A result. */
 /* shared: the PF's plan from this run's PF step (the controller identified once, not once per
  * VF), or NULL when the VF's event is all the run does. */
-int nvmevirt_vf_apply(struct pcidev *vf, const char *where, const struct apply_opts *o,
-		      const struct pf_facts *facts, unsigned index, const struct pf_plan_config *pc,
-		      const struct vf_config *vc, struct nvme_plan *shared);
+enum result nvmevirt_vf_apply(struct pcidev *vf, const char *where, const struct apply_opts *o,
+			      const struct pf_facts *facts, unsigned index,
+			      const struct pf_plan_config *pc, const struct vf_config *vc,
+			      struct nvme_plan *shared);

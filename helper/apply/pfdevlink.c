@@ -208,7 +208,7 @@ static int plan_tc(struct pf_devlink *dl)
 			       want ? "true" : "false", why_not);
 }
 
-int pf_devlink_tc(struct pf_devlink *dl, bool *ret_changed)
+enum result pf_devlink_tc(struct pf_devlink *dl, bool *ret_changed)
 {
 	const char *ifname = dl->facts->ifname, *to = dl->want_tc ? "on" : "off";
 	bool on = false, changeable;
@@ -217,22 +217,22 @@ int pf_devlink_tc(struct pf_devlink *dl, bool *ret_changed)
 
 	*ret_changed = false;
 	if (dl->want_tc < 0 || !ifname[0])
-		return EXIT_OK;
+		return RESULT_OK;
 	r = ethtool_feature_get(ifname, TC, &on, &changeable, msg, sizeof(msg));
 	if (r < 0 && dl->plan->mode == PLAN_APPLY)
 		return log_error("%s: cannot read %s of %s: %s", dl->where, TC, ifname,
 				 msg[0] ? msg : strerror(-r)),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	if (on == (bool)dl->want_tc || !plan_diff(dl->plan, dl->where, TC, on ? "on" : "off", to))
-		return EXIT_OK;
+		return RESULT_OK;
 	r = ethtool_feature_set(ifname, TC, dl->want_tc, msg, sizeof(msg));
 	if (r < 0)
 		return log_error("%s: the driver refused %s %s -> %s on %s: %s", dl->where, TC,
 				 on ? "on" : "off", to, ifname, msg[0] ? msg : strerror(-r)),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	log_info("%s: %s %s -> %s (%s)", dl->where, TC, on ? "on" : "off", to, ifname);
 	*ret_changed = true;
-	return EXIT_OK;
+	return RESULT_OK;
 }
 
 /* The inline and encap modes the policy (or, for inline, the hwdb) wants in switchdev, against
@@ -273,8 +273,9 @@ static int plan_attrs(struct pf_devlink *dl, const char *drv)
 	return 0;
 }
 
-int pf_devlink_plan(struct pcidev *pf, struct pf_facts *facts, const struct pf_plan_config *pc,
-		    struct plan *plan, struct pf_devlink *ret)
+enum result pf_devlink_plan(struct pcidev *pf, struct pf_facts *facts,
+			    const struct pf_plan_config *pc, struct plan *plan,
+			    struct pf_devlink *ret)
 {
 	const struct policy *p = pc->policy;
 	_cleanup_free_ char *drv = NULL;
@@ -293,9 +294,9 @@ int pf_devlink_plan(struct pcidev *pf, struct pf_facts *facts, const struct pf_p
 				    .want_encap = -1,
 				    .want_tc = -1 };
 	if (plan_tc(ret) < 0)
-		return EXIT_POLICY;
+		return RESULT_POLICY;
 	if (!(p->set & ((1u << PF_KEY_ESWITCH) | (1u << PF_KEY_DEVLINK))))
-		return EXIT_OK;
+		return RESULT_OK;
 	snprintf(ret->dev.bus, sizeof(ret->dev.bus), "%s", pcidev_subsystem(pf));
 	snprintf(ret->dev.name, sizeof(ret->dev.name), "%s", pcidev_addr(pf));
 	(void)pcidev_driver(pf, &drv);
@@ -309,21 +310,21 @@ int pf_devlink_plan(struct pcidev *pf, struct pf_facts *facts, const struct pf_p
 		return log_error("%s:%u: %s: eswitch = \"%s\", but %s", p->path,
 				 p->line[PF_KEY_ESWITCH], facts->addr,
 				 eswitch_mode_to_string(p->eswitch), why(r, msg, drv)),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	ret->mode_change = p->set & (1u << PF_KEY_ESWITCH) && ret->cur_mode != p->eswitch;
 	if (plan_attrs(ret, drv) < 0)
-		return EXIT_POLICY;
+		return RESULT_POLICY;
 	if (p->n_devlink) {
 		r = devlink_params(&ret->dev, &ret->params, &ret->n_params, msg, sizeof(msg));
 		if (r < 0)
 			return log_error("%s:%u: %s: cannot read its devlink parameters: %s",
 					 p->path, p->line[PF_KEY_DEVLINK], facts->addr,
 					 why(r, msg, drv)),
-			       EXIT_DEVICE;
+			       RESULT_DEVICE;
 		for (unsigned i = 0; i < p->n_devlink; i++)
 			errors += plan_param(ret, &p->devlink[i]) < 0;
 		if (errors)
-			return EXIT_POLICY;
+			return RESULT_POLICY;
 	}
 
 	/* mlx5's order unbinds the VFs there are: not from under their users. */
@@ -333,7 +334,7 @@ int pf_devlink_plan(struct pcidev *pf, struct pf_facts *facts, const struct pf_p
 
 		r = guard_vfs(pf, numvfs, pc, &busy);
 		if (r < 0)
-			return log_oom(), EXIT_USAGE;
+			return log_oom(), RESULT_USAGE;
 		if (r == GUARD_REFUSED && plan->mode == PLAN_CHECK)
 			plan_note(plan, facts->addr,
 				  "VFs in use would stop the eswitch mode change: %s", busy);
@@ -342,9 +343,9 @@ int pf_devlink_plan(struct pcidev *pf, struct pf_facts *facts, const struct pf_p
 				   "%s: not changing eswitch %s -> %s, which unbinds its VFs: in use: %s; set force = true in %s to do it anyway",
 				   facts->addr, eswitch_mode_to_string(ret->cur_mode),
 				   eswitch_mode_to_string(p->eswitch), busy, p->path),
-			       EXIT_REFUSED;
+			       RESULT_REFUSED;
 	}
-	return EXIT_OK;
+	return RESULT_OK;
 }
 
 bool pf_devlink_needs_no_vfs(const struct pf_devlink *dl)
@@ -443,12 +444,12 @@ static int ensure_mode(struct pf_devlink *dl, enum eswitch_mode target, bool req
 }
 
 /* After a failed step: the parameters set so far, and the mode, as they were. */
-static int put_back(struct pf_devlink *dl, unsigned n_set)
+static enum result put_back(struct pf_devlink *dl, unsigned n_set)
 {
 	restore_params(dl, n_set);
 	if (dl->has_mode && dl->plan->mode == PLAN_APPLY)
 		(void)ensure_mode(dl, dl->cur_mode, false);
-	return EXIT_DEVICE;
+	return RESULT_DEVICE;
 }
 
 /* A reload makes the driver's interfaces anew: the PF's gets its name from udev again. */
@@ -460,7 +461,7 @@ static void after_reload(struct pf_devlink *dl)
 	log_debug("%s: after the reload: interface '%s'", dl->where, dl->facts->ifname);
 }
 
-int pf_devlink_at_no_vfs(void *data)
+enum result pf_devlink_at_no_vfs(void *data)
 {
 	struct pf_devlink *dl = data;
 	char msg[256], old[DEVLINK_NAME_MAX + 2], new[DEVLINK_NAME_MAX + 2], what[96];
@@ -503,21 +504,21 @@ int pf_devlink_at_no_vfs(void *data)
 	/* Values a reload already put in effect stay until the next one. */
 	if (dl->mode_change && !dl->vfs_unbound)
 		return ensure_mode(dl, dl->pc->policy->eswitch, true) < 0 ? put_back(dl, dl->n_set)
-									  : EXIT_OK;
+									  : RESULT_OK;
 	if (dl->has_mode && !dl->mode_change && ensure_mode(dl, dl->cur_mode, false) < 0)
-		return EXIT_DEVICE;
-	return EXIT_OK;
+		return RESULT_DEVICE;
+	return RESULT_OK;
 }
 
-int pf_devlink_with_vfs(struct pcidev *pf, struct pf_devlink *dl, unsigned numvfs)
+enum result pf_devlink_with_vfs(struct pcidev *pf, struct pf_devlink *dl, unsigned numvfs)
 {
 	int r;
 
 	/* The inline and encap modes alone: the driver takes them with its VFs there. */
 	if (!dl->mode_change && dl->attrs_change)
-		return ensure_mode(dl, dl->cur_mode, true) < 0 ? EXIT_DEVICE : EXIT_OK;
+		return ensure_mode(dl, dl->cur_mode, true) < 0 ? RESULT_DEVICE : RESULT_OK;
 	if (!dl->mode_change || !dl->vfs_unbound)
-		return EXIT_OK;
+		return RESULT_OK;
 	if (dl->plan->mode == PLAN_DRY_RUN && numvfs > 0)
 		plan_note(dl->plan, dl->where,
 			  "(its %u VFs are unbound from their driver first, then bound again)",
@@ -535,9 +536,9 @@ int pf_devlink_with_vfs(struct pcidev *pf, struct pf_devlink *dl, unsigned numvf
 					   r,
 					   "%s vf %u (%s): cannot unbind from %s for the eswitch mode change: %m",
 					   dl->where, i, pcidev_addr(vf), drv),
-				       EXIT_DEVICE;
+				       RESULT_DEVICE;
 			log_info("%s vf %u (%s): unbound from %s for the eswitch mode change",
 				 dl->where, i, pcidev_addr(vf), drv);
 		}
-	return ensure_mode(dl, dl->pc->policy->eswitch, true) < 0 ? EXIT_DEVICE : EXIT_OK;
+	return ensure_mode(dl, dl->pc->policy->eswitch, true) < 0 ? RESULT_DEVICE : RESULT_OK;
 }

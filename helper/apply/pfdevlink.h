@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
-#include "shared/exit.h"
+#include "shared/result.h"
 
 #include "core/model.h"
 #include "sys/devlink.h"
@@ -40,18 +40,19 @@ void pf_devlink_done(struct pf_devlink *dl);
 
 /* Reads the device's mode and parameters and checks the policy against them (an unknown
  * parameter, a value of the wrong type or range, a permanent-only parameter, a PF without
- * devlink): every problem logged with file:line, nothing changed. An EXIT_* code. */
-int pf_devlink_plan(struct pcidev *pf, struct pf_facts *facts, const struct pf_plan_config *pc,
-		    struct plan *plan, struct pf_devlink *ret);
+ * devlink): every problem logged with file:line, nothing changed. A result. */
+enum result pf_devlink_plan(struct pcidev *pf, struct pf_facts *facts,
+			    const struct pf_plan_config *pc, struct plan *plan,
+			    struct pf_devlink *ret);
 /* The changes the device takes only while the PF has no VFs. */
 bool pf_devlink_needs_no_vfs(const struct pf_devlink *dl);
 /* At 0 VFs (a numvfs hook): parameters, the reload driverinit values need, the eswitch mode
- * (unless set with VFs). What was set is put back when a later step fails. An EXIT_* code. */
-int pf_devlink_at_no_vfs(void *dl);
+ * (unless set with VFs). What was set is put back when a later step fails. A result. */
+enum result pf_devlink_at_no_vfs(void *dl);
 /* hwdb VIO_ESWITCH_ORDER=vfs-unbound (mlx5): after the VFs exist, unbound from their driver
- * (vio binds them after), the mode. An EXIT_* code. */
-int pf_devlink_with_vfs(struct pcidev *pf, struct pf_devlink *dl, unsigned numvfs);
+ * (vio binds them after), the mode. A result. */
+enum result pf_devlink_with_vfs(struct pcidev *pf, struct pf_devlink *dl, unsigned numvfs);
 /* Last, the PF's interface's hw-tc-offload (the policy's hw_tc_offload, else on in switchdev
  * and off in legacy when the policy sets the mode), on the interface the PF has then (a
- * reload makes it anew). *ret_changed when it was changed. An EXIT_* code. */
-int pf_devlink_tc(struct pf_devlink *dl, bool *ret_changed);
+ * reload makes it anew). *ret_changed when it was changed. A result. */
+enum result pf_devlink_tc(struct pf_devlink *dl, bool *ret_changed);

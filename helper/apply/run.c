@@ -64,12 +64,12 @@ void run_replay_vfs(struct pcidev *pf, const struct apply_opts *o, unsigned from
 			 k == 1 ? "" : "s");
 }
 
-/* The PF's lock for what this run does: shared to read, exclusive to change. An EXIT_* code
+/* The PF's lock for what this run does: shared to read, exclusive to change. A result
  * (the failure is logged); *ret_left: a run that configures every VF holds it (PF_LOCK_VF).
  * *ret_stale: the PF's status says a run is in progress while we hold the lock: it was
  * killed before it finished. */
-int run_lock(struct pcidev *pf, const struct apply_opts *o, enum pf_lock_mode mode,
-	     struct pf_lock *ret, bool *ret_left, bool *ret_stale)
+enum result run_lock(struct pcidev *pf, const struct apply_opts *o, enum pf_lock_mode mode,
+		     struct pf_lock *ret, bool *ret_left, bool *ret_stale)
 {
 	struct pf_status s;
 	int r =
@@ -79,14 +79,14 @@ int run_lock(struct pcidev *pf, const struct apply_opts *o, enum pf_lock_mode mo
 		*ret_left = r == 1;
 	*ret_stale = false;
 	if (r != 0 || o->plan->mode != PLAN_APPLY)
-		return r < 0 ? EXIT_DEVICE : EXIT_OK;
+		return r < 0 ? RESULT_DEVICE : RESULT_OK;
 	if (status_read(pcidev_addr(pf), &s) >= 0 && s.exit == STATUS_RUNNING) {
 		log_warning(
 		    "%s: the vio run (%s, pid %d) that was configuring this PF and its VFs was killed before it finished",
 		    pcidev_addr(pf), s.run, s.pid);
 		*ret_stale = true;
 	}
-	return EXIT_OK;
+	return RESULT_OK;
 }
 
 /* A PF-wide run says it is in progress (see replay_vfs). */
@@ -103,8 +103,8 @@ void run_mark(struct pcidev *pf, const struct apply_opts *o, const char *run)
 }
 
 /* The PF's status file (status.h), after a run that changed things or tried to. */
-int run_leave_status(struct pcidev *pf, const struct apply_opts *o, const struct pf_plan_config *pc,
-		     const char *run, int ex)
+enum result run_leave_status(struct pcidev *pf, const struct apply_opts *o,
+			     const struct pf_plan_config *pc, const char *run, enum result ex)
 {
 	struct pf_status s = { .exit = ex, .time = time(NULL), .pid = getpid() };
 
@@ -130,23 +130,23 @@ void run_end_stale(struct pcidev *pf)
 
 	if (status_read(pcidev_addr(pf), &s) < 0)
 		return;
-	s.exit = EXIT_INTERRUPTED;
+	s.exit = RESULT_INTERRUPTED;
 	snprintf(s.error, sizeof(s.error),
 		 "killed before it finished (pid %d); its VFs' events were run again", s.pid);
 	status_write(&s);
 }
 
-int run_recover(struct pcidev *pf, const struct apply_opts *o)
+enum result run_recover(struct pcidev *pf, const struct apply_opts *o)
 {
 	struct pf_lock lock = PF_LOCK_INIT;
 	bool stale = false;
 
 	/* Another run holds the PF: it saw the mark when it took the lock, and replays what
 	 * deferred when it lets go. Nothing to wait for (a unit's stop would hang on it). */
-	if (run_lock(pf, o, PF_LOCK_TRY, &lock, NULL, &stale) != EXIT_OK) {
+	if (run_lock(pf, o, PF_LOCK_TRY, &lock, NULL, &stale) != RESULT_OK) {
 		log_debug("%s: another run holds this PF; it takes over what is left",
 			  pcidev_addr(pf));
-		return EXIT_OK;
+		return RESULT_OK;
 	}
 	if (stale)
 		run_end_stale(pf);
@@ -154,5 +154,5 @@ int run_recover(struct pcidev *pf, const struct apply_opts *o)
 	if (!stale)
 		log_debug("%s: no run on this PF was left killed", pcidev_addr(pf));
 	run_replay_vfs(pf, o, stale ? 0 : UINT_MAX, UINT_MAX, CLAIM_UNLESS_SWEEP);
-	return EXIT_OK;
+	return RESULT_OK;
 }

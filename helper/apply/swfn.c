@@ -24,17 +24,18 @@ int swfn_missing(const struct dlport *port, const struct vf_portfn *fn)
 	return -1;
 }
 
-int swfn_refuse(const struct policy *p, const char *where, const char *drv,
-		const struct vf_portfn *fn, int k)
+enum result swfn_refuse(const struct policy *p, const char *where, const char *drv,
+			const struct vf_portfn *fn, int k)
 {
 	return log_error(
 		   "%s:%u: %s: port_function %s, but the PF's driver (%s) does not report it for the VF's devlink port; nothing changed",
 		   p->path, fn->line[k], where, swcfg_portfn_key_to_string(k), drv),
-	       EXIT_POLICY;
+	       RESULT_POLICY;
 }
 
-int swfn_vf(const struct pf_facts *facts, const struct pf_plan_config *pc, unsigned index,
-	    const struct vf_config *vc, const uint8_t *mac, const char *where, struct plan *plan)
+enum result swfn_vf(const struct pf_facts *facts, const struct pf_plan_config *pc, unsigned index,
+		    const struct vf_config *vc, const uint8_t *mac, const char *where,
+		    struct plan *plan)
 {
 	const struct live_ports *ports = live_ports_of(facts);
 	const struct policy *p = pc->policy;
@@ -46,18 +47,18 @@ int swfn_vf(const struct pf_facts *facts, const struct pf_plan_config *pc, unsig
 
 	if (!(p->set & (1u << PF_KEY_ESWITCH)) || p->eswitch != ESWITCH_SWITCHDEV ||
 	    (!explicit && !mac))
-		return EXIT_OK;
+		return RESULT_OK;
 	r = live_ports(facts, false, &ports);
 	port = r >= 0 ? dlport_find_vf(ports->v, ports->n, index) : NULL;
 	/* The stable MAC goes in as the function's hw_addr only where the port reports one. */
 	if (!explicit)
 		fn = &stable;
 	if (!port || (!explicit && !port->has_hw_addr))
-		return explicit	   ? log_error("%s:%u: %s: port_function, but %s", p->path,
-					       vc->line[VF_KEY_PORT_FUNCTION], where,
-					       r < 0 ? dlport_why(r, ports->msg)
-						     : "the VF has no devlink port"),
-		       EXIT_DEVICE : EXIT_OK;
+		return explicit	     ? log_error("%s:%u: %s: port_function, but %s", p->path,
+						 vc->line[VF_KEY_PORT_FUNCTION], where,
+						 r < 0 ? dlport_why(r, ports->msg)
+						       : "the VF has no devlink port"),
+		       RESULT_DEVICE : RESULT_OK;
 	k = swfn_missing(port, fn);
 	if (k >= 0)
 		return swfn_refuse(p, where, facts->driver, fn, k);
@@ -99,8 +100,8 @@ int swfn_vf(const struct pf_facts *facts, const struct pf_plan_config *pc, unsig
 		if (r < 0)
 			return log_error("%s: cannot set %s %s: %s", where, what, new,
 					 dlport_why(r, msg)),
-			       EXIT_DEVICE;
+			       RESULT_DEVICE;
 		log_info("%s: %s %s -> %s", where, what, old, new);
 	}
-	return EXIT_OK;
+	return RESULT_OK;
 }

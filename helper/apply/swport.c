@@ -386,8 +386,8 @@ static int record_keep(struct rates *s)
 	return record_write(RECORD, s->facts->addr, s->made);
 }
 
-int swport_pf(const struct pf_facts *facts, const struct pf_plan_config *pc, struct plan *plan,
-	      bool *ret_changed)
+enum result swport_pf(const struct pf_facts *facts, const struct pf_plan_config *pc,
+		      struct plan *plan, bool *ret_changed)
 {
 	const struct live_ports *ports = live_ports_of(facts);
 	const struct policy *p = pc->policy;
@@ -395,26 +395,27 @@ int swport_pf(const struct pf_facts *facts, const struct pf_plan_config *pc, str
 	enum eswitch_mode mode;
 	bool any_rate = false, any_fn = false;
 	char msg[256] = "";
-	int r, ex = EXIT_DEVICE;
+	int r;
+	enum result ex = RESULT_DEVICE;
 
 	*ret_changed = false;
 	if (!is_switchdev(p))
-		return EXIT_OK;
+		return RESULT_OK;
 	for (unsigned i = 0; i < pc->vfs; i++) {
 		struct vf_config vc;
 
 		if (policy_resolve_vf(pc, i, &vc) < 0)
-			return EXIT_POLICY;
+			return RESULT_POLICY;
 		any_rate |= vc.set & VF_KEY_BIT(VF_KEY_RATE);
 		any_fn |= vc.set & VF_KEY_BIT(VF_KEY_PORT_FUNCTION);
 	}
 	if (record_read(RECORD, facts->addr, &s.made) < 0)
-		return log_oom(), EXIT_DEVICE;
+		return log_oom(), RESULT_DEVICE;
 	while (s.made[s.n_made])
 		s.n_made++;
 	if (!p->n_rate_groups && !any_rate && !any_fn && !s.n_made) {
 		record_free(s.made);
-		return EXIT_OK;
+		return RESULT_OK;
 	}
 	snprintf(s.dev.bus, sizeof(s.dev.bus), "%s", facts->bus);
 	snprintf(s.dev.name, sizeof(s.dev.name), "%s", facts->addr);
@@ -424,7 +425,7 @@ int swport_pf(const struct pf_facts *facts, const struct pf_plan_config *pc, str
 		    plan, facts->addr,
 		    "rate groups, rates and port functions are compared once the e-switch is in switchdev mode");
 		record_free(s.made);
-		return EXIT_OK;
+		return RESULT_OK;
 	}
 	r = live_ports(facts, true, &ports);
 	if (r < 0) {
@@ -464,7 +465,7 @@ int swport_pf(const struct pf_facts *facts, const struct pf_plan_config *pc, str
 	if (plan->mode == PLAN_APPLY && record_keep(&s) < 0)
 		log_warning("%s: cannot note the rate groups vio made in %s/%s", facts->addr,
 			    runtime_dir(), RECORD);
-	ex = EXIT_OK;
+	ex = RESULT_OK;
 	*ret_changed = s.undo.n > 0;
 out:
 	undo_done(&s.undo);

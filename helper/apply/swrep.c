@@ -62,7 +62,8 @@ static int write_props(const char *switch_id, const char *port, const char *text
 }
 
 /* The template's longest name (the last VF's) fits IFNAMSIZ, and %p has an interface. */
-static int check_template(const struct policy *p, const struct pf_facts *facts, unsigned vfs)
+static enum result check_template(const struct policy *p, const struct pf_facts *facts,
+				  unsigned vfs)
 {
 	char name[64];
 	int len;
@@ -71,30 +72,30 @@ static int check_template(const struct policy *p, const struct pf_facts *facts, 
 		return log_error(
 			   "%s:%u: %s: representor_name = \"%s\" uses %%p, but the PF has no interface",
 			   p->path, p->line[PF_KEY_REP_NAME], facts->addr, p->rep_name),
-		       EXIT_POLICY;
+		       RESULT_POLICY;
 	len = swcfg_rep_name(p->rep_name, facts->ifname, 0, vfs ? vfs - 1 : 0, name, sizeof(name));
 	if (len > IFNAME_MAX)
 		return log_error(
 			   "%s:%u: %s: representor_name = \"%s\" makes \"%s\" for vf %u: %d characters, and an interface name has at most %d (IFNAMSIZ); nothing changed",
 			   p->path, p->line[PF_KEY_REP_NAME], facts->addr, p->rep_name, name,
 			   vfs ? vfs - 1 : 0, len, IFNAME_MAX),
-		       EXIT_POLICY;
-	return EXIT_OK;
+		       RESULT_POLICY;
+	return RESULT_OK;
 }
 
-int swrep_check(const struct pf_facts *facts, const struct pf_plan_config *pc)
+enum result swrep_check(const struct pf_facts *facts, const struct pf_plan_config *pc)
 {
 	const struct policy *p = pc->policy;
 
 	if (!(p->set & (1u << PF_KEY_REP_NAME)))
-		return EXIT_OK;
+		return RESULT_OK;
 	return check_template(p, facts, pc->vfs);
 }
 
 /* One representor: its file, then an event where its name or manager differs. */
-static int one(const struct pf_facts *facts, const struct pf_plan_config *pc,
-	       const struct dlport *port, const char *id, const char *nm, struct plan *plan,
-	       bool compare, bool *changed)
+static enum result one(const struct pf_facts *facts, const struct pf_plan_config *pc,
+		       const struct dlport *port, const char *id, const char *nm, struct plan *plan,
+		       bool compare, bool *changed)
 {
 	const struct policy *p = pc->policy;
 	_cleanup_free_ char *sw = NULL, *pn = NULL, *cur = NULL;
@@ -109,7 +110,7 @@ static int one(const struct pf_facts *facts, const struct pf_plan_config *pc,
 	    strchr(pn, '/')) {
 		log_debug("%s: representor %s has no switch ID or port name, left alone", where,
 			  rep);
-		return EXIT_OK;
+		return RESULT_OK;
 	}
 	if (p->set & (1u << PF_KEY_REP_NAME)) {
 		r = swcfg_rep_name(p->rep_name, facts->ifname, port->pfnum < 0 ? 0 : port->pfnum,
@@ -118,7 +119,7 @@ static int one(const struct pf_facts *facts, const struct pf_plan_config *pc,
 			return log_error(
 				   "%s: representor_name makes \"%s\": more than %d characters",
 				   where, want, IFNAME_MAX),
-			       EXIT_POLICY;
+			       RESULT_POLICY;
 		len += snprintf(text + len, sizeof(text) - len, "VIO_REP_NAME=%s\n", want);
 	}
 	if (id)
@@ -130,46 +131,46 @@ static int one(const struct pf_facts *facts, const struct pf_plan_config *pc,
 			return log_error_errno(
 				   r, "%s: cannot write the properties of representor %s: %m",
 				   where, rep),
-			       EXIT_DEVICE;
-		return EXIT_OK;
+			       RESULT_DEVICE;
+		return RESULT_OK;
 	}
 	/* One udev has not finished with is named by that event, from the file. */
 	if (pcidev_netdev_initialized(rep) <= 0)
-		return EXIT_OK;
+		return RESULT_OK;
 	if (want[0] && !streq(want, rep)) {
 		if (!plan_diff(plan, where, "representor", rep, want))
-			return EXIT_OK;
+			return RESULT_OK;
 		/* udev names an interface at its add event: one more, as at its birth. */
 		r = pcidev_netdev_trigger_action(rep, "add");
 		if (r == -ENOENT) /* renamed meanwhile: its own event reads the file */
-			return EXIT_OK;
+			return RESULT_OK;
 		if (r < 0)
 			return log_error_errno(r,
 					       "%s: cannot ask udev to rename representor %s: %m",
 					       where, rep),
-			       EXIT_DEVICE;
+			       RESULT_DEVICE;
 		log_info("%s: asked udev to rename representor %s to %s", where, rep, want);
 		*changed = true;
-		return EXIT_OK;
+		return RESULT_OK;
 	}
 	if (!id)
-		return EXIT_OK;
+		return RESULT_OK;
 	r = pcidev_netdev_property(rep, "ID_NET_MANAGED_BY", &cur);
 	if (r < 0 || (cur && streq(cur, id)))
-		return EXIT_OK;
+		return RESULT_OK;
 	snprintf(what, sizeof(what), "ID_NET_MANAGED_BY of %s", rep);
 	if (!plan_diff(plan, where, what, cur ?: "unset", id))
-		return EXIT_OK;
+		return RESULT_OK;
 	r = pcidev_netdev_trigger_action(rep, "change");
 	if (r == -ENOENT)
-		return EXIT_OK;
+		return RESULT_OK;
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot ask udev to run its rules for %s: %m", where,
 				       rep),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	log_info("%s: asked udev to set ID_NET_MANAGED_BY=%s on representor %s", where, id, rep);
 	*changed = true;
-	return EXIT_OK;
+	return RESULT_OK;
 }
 
 /* Run by hand, vio waits (5 s at most) for udev to finish with representors just made: one
@@ -197,27 +198,28 @@ static void settle(const struct pf_facts *facts, const struct pf_plan_config *pc
 	}
 }
 
-int swrep_apply(const struct pf_facts *facts, const struct pf_plan_config *pc, struct plan *plan,
-		bool *ret_changed)
+enum result swrep_apply(const struct pf_facts *facts, const struct pf_plan_config *pc,
+			struct plan *plan, bool *ret_changed)
 {
 	const struct live_ports *ports = live_ports_of(facts);
 	const struct policy *p = pc->policy;
 	const char *m = p->set & (1u << PF_KEY_REP_MANAGED_BY) ? p->rep_managed_by : "none";
 	const char *nm, *id = vfdev_manager_ids(m, &nm);
-	int r, ex;
+	int r;
+	enum result ex;
 
 	*ret_changed = false;
 	if (!(p->set & (1u << PF_KEY_ESWITCH)) || p->eswitch != ESWITCH_SWITCHDEV ||
 	    (!id && !(p->set & (1u << PF_KEY_REP_NAME))))
-		return EXIT_OK;
+		return RESULT_OK;
 	ex = swrep_check(facts, pc);
-	if (ex != EXIT_OK)
+	if (ex != RESULT_OK)
 		return ex;
 	r = live_ports(facts, true, &ports);
 	if (r < 0)
 		return log_error("%s: cannot read its devlink ports: %s", facts->addr,
 				 dlport_why(r, ports->msg)),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	/* The files first, then the names compared: representors just made are udev's to
 	 * name from them. */
 	for (int pass = 0; pass < 2; pass++) {
@@ -229,9 +231,9 @@ int swrep_apply(const struct pf_facts *facts, const struct pf_plan_config *pc, s
 			if (!port || !port->netdev[0])
 				continue; /* none (yet): its add event finds the file */
 			ex = one(facts, pc, port, id, nm, plan, pass == 1, ret_changed);
-			if (ex != EXIT_OK)
+			if (ex != RESULT_OK)
 				return ex;
 		}
 	}
-	return EXIT_OK;
+	return RESULT_OK;
 }

@@ -96,8 +96,8 @@ static bool under_udev(void)
 	return getenv("SEQNUM");
 }
 
-static int netdev_apply(struct pcidev *vf, const char *where, const struct apply_opts *o,
-			const struct pf_plan_config *pc, const struct vf_config *vc)
+static enum result netdev_apply(struct pcidev *vf, const char *where, const struct apply_opts *o,
+				const struct pf_plan_config *pc, const struct vf_config *vc)
 {
 	_cleanup_free_ char *cur = NULL;
 	const char *id, *nm, *why;
@@ -106,32 +106,33 @@ static int netdev_apply(struct pcidev *vf, const char *where, const struct apply
 
 	id = vfdev_managed_by(pc, vc, &nm, &why);
 	if (!(vc->set & VF_KEY_BIT(VF_KEY_MTU)) && !id)
-		return EXIT_OK;
+		return RESULT_OK;
 	/* Just bound: udev is renaming the new interface; its final name, please. */
 	r = pcidev_netdev_settled(vf, ifname);
 	if (r == -ENOENT || r == -ENODEV) /* its own udev event will bring the settings */
-		return EXIT_OK;
+		return RESULT_OK;
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot read its interface: %m", where), EXIT_DEVICE;
+		return log_error_errno(r, "%s: cannot read its interface: %m", where),
+		       RESULT_DEVICE;
 	if (vc->set & VF_KEY_BIT(VF_KEY_MTU)) {
 		r = netvf_set_mtu(where, ifname, vc->mtu, o->plan);
 		if (r < 0)
 			return log_error_errno(r, "%s: cannot set the MTU of %s to %u: %m", where,
 					       ifname, vc->mtu),
-			       EXIT_DEVICE;
+			       RESULT_DEVICE;
 	}
 	if (!id || under_udev())
-		return EXIT_OK;
+		return RESULT_OK;
 	r = pcidev_netdev_property(ifname, "ID_NET_MANAGED_BY", &cur);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read udev's properties of %s: %m", where,
 				       ifname),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	if (cur && streq(cur, id))
-		return EXIT_OK;
+		return RESULT_OK;
 	snprintf(what, sizeof(what), "ID_NET_MANAGED_BY of %s", ifname);
 	if (!plan_diff(o->plan, where, what, cur ?: "unset", id))
-		return EXIT_OK;
+		return RESULT_OK;
 	/* The netdev's rules take it from the VF's properties: the VF's event first. */
 	r = pcidev_trigger(vf);
 	if (r >= 0)
@@ -139,9 +140,9 @@ static int netdev_apply(struct pcidev *vf, const char *where, const struct apply
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot ask udev to run its rules for %s: %m", where,
 				       ifname),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	log_info("%s: asked udev to set ID_NET_MANAGED_BY=%s on %s", where, id, ifname);
-	return EXIT_OK;
+	return RESULT_OK;
 }
 
 static int account_diff(const char *where, const struct apply_opts *o, const char *node,
@@ -230,8 +231,9 @@ static int vfio_node_diff(const char *where, const struct apply_opts *o, const c
 	return differs;
 }
 
-static int vfio_apply(struct pcidev *vf, const char *where, const struct apply_opts *o,
-		      const struct pf_facts *facts, unsigned index, const struct vf_config *vc)
+static enum result vfio_apply(struct pcidev *vf, const char *where, const struct apply_opts *o,
+			      const struct pf_facts *facts, unsigned index,
+			      const struct vf_config *vc)
 {
 	_cleanup_free_ char *drv = NULL;
 	char node[PATH_MAX], link[PATH_MAX], cdev[NAME_MAX + 1], attr[PATH_MAX];
@@ -240,7 +242,7 @@ static int vfio_apply(struct pcidev *vf, const char *where, const struct apply_o
 
 	if (!is_vfio(vc) || under_udev() || pcidev_driver(vf, &drv) < 0 || !drv ||
 	    !pci_driver_is_vfio(drv))
-		return EXIT_OK; /* binding says what went wrong */
+		return RESULT_OK; /* binding says what went wrong */
 
 	/* The group node, when the kernel has groups (CONFIG_VFIO_GROUP, every kernel so far). */
 	if (pcidev_iommu_group(vf, &group) >= 0) {
@@ -248,50 +250,50 @@ static int vfio_apply(struct pcidev *vf, const char *where, const struct apply_o
 		snprintf(link, sizeof(link), "/dev/vfio/by-vf/%s-vf%u", facts->addr, index);
 		r = vfio_node_diff(where, o, node, link, vc);
 		if (r < 0)
-			return EXIT_POLICY;
+			return RESULT_POLICY;
 		/* udev owns /dev: its vfio rule (60-vio.rules) makes the link and sets the node. */
 		if (r > 0 && o->plan->mode == PLAN_APPLY) {
 			if (pcidev_vfio_trigger(group) < 0)
 				return log_error_errno(
 					   errno, "%s: cannot ask udev to run its rules for %s: %m",
 					   where, node),
-				       EXIT_DEVICE;
+				       RESULT_DEVICE;
 			log_info("%s: asked udev to set up %s", where, node);
 		}
 	}
 
 	/* The device cdev iommufd users open: the same link, owner, group and mode. */
 	if (vfio_cdev(vf, cdev) < 0)
-		return EXIT_OK;
+		return RESULT_OK;
 	snprintf(node, sizeof(node), "/dev/vfio/devices/%s", cdev);
 	snprintf(link, sizeof(link), "/dev/vfio/devices/by-vf/%s-vf%u", facts->addr, index);
 	r = vfio_node_diff(where, o, node, link, vc);
 	if (r < 0)
-		return EXIT_POLICY;
+		return RESULT_POLICY;
 	if (r > 0 && o->plan->mode == PLAN_APPLY) {
 		snprintf(attr, sizeof(attr), "vfio-dev/%s/uevent", cdev);
 		r = pcidev_write(vf, attr, "change");
 		if (r < 0)
 			return log_error_errno(r, "%s: cannot ask udev to run its rules for %s: %m",
 					       where, node),
-			       EXIT_DEVICE;
+			       RESULT_DEVICE;
 		log_info("%s: asked udev to set up %s", where, node);
 	}
-	return EXIT_OK;
+	return RESULT_OK;
 }
 
-int vfdev_apply(struct pcidev *vf, const char *where, const struct apply_opts *o,
-		const struct pf_facts *facts, unsigned index, const struct pf_plan_config *pc,
-		const struct vf_config *vc, bool in_use)
+enum result vfdev_apply(struct pcidev *vf, const char *where, const struct apply_opts *o,
+			const struct pf_facts *facts, unsigned index,
+			const struct pf_plan_config *pc, const struct vf_config *vc, bool in_use)
 {
-	int ex = EXIT_OK;
+	enum result ex = RESULT_OK;
 
 	/* What its user (a guest, a pod, DPDK) has is its user's. */
 	if (in_use)
-		return EXIT_OK;
+		return RESULT_OK;
 	if (pc->kind == PF_KIND_NET)
 		ex = netdev_apply(vf, where, o, pc, vc);
-	return exit_worst(ex, vfio_apply(vf, where, o, facts, index, vc));
+	return result_worst(ex, vfio_apply(vf, where, o, facts, index, vc));
 }
 
 struct vfio_ctx {
@@ -314,7 +316,7 @@ static int vfio_member(struct pcidev *d, void *userdata)
 	size_t n = strlen(c->links);
 
 	if (pcidev_physfn(d, &pf, &index) < 0 ||
-	    model_pf_config(pf, c->o, &facts, &pc) != EXIT_OK || !pc.policy ||
+	    model_pf_config(pf, c->o, &facts, &pc) != RESULT_OK || !pc.policy ||
 	    policy_resolve_vf(&pc, index, &vc) < 0)
 		return 0;
 	/* A name that stays when group numbers change (they follow probe order). */
@@ -344,19 +346,19 @@ static void vfio_print(FILE *f, const struct vfio_ctx *c)
 		fprintf(f, "VIO_VFIO_MODE=%04o\n", c->mode);
 }
 
-int vfdev_vfio_export(FILE *f, unsigned group, const struct apply_opts *o)
+enum result vfdev_vfio_export(FILE *f, unsigned group, const struct apply_opts *o)
 {
 	struct vfio_ctx c = { .o = o, .dir = "vfio/by-vf" };
 	int r = pcidev_iommu_group_foreach(group, vfio_member, &c);
 
 	if (r < 0)
 		return log_error_errno(r, "vfio group %u: cannot read its devices: %m", group),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	vfio_print(f, &c);
-	return EXIT_OK;
+	return RESULT_OK;
 }
 
-int vfdev_vfio_cdev_export(FILE *f, const char *name, const struct apply_opts *o)
+enum result vfdev_vfio_cdev_export(FILE *f, const char *name, const struct apply_opts *o)
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *vf = NULL;
 	struct vfio_ctx c = { .o = o, .dir = "vfio/devices/by-vf" };
@@ -366,13 +368,13 @@ int vfdev_vfio_cdev_export(FILE *f, const char *name, const struct apply_opts *o
 
 	if (!strneq(name, "vfio", 4) || parse_unsigned(name + 4, INT_MAX, &n) < 0)
 		return log_error("vfio-dev: '%s' is not a vfio device name (vfioN)", name),
-		       EXIT_USAGE;
+		       RESULT_USAGE;
 	snprintf(p, sizeof(p), "/sys/class/vfio-dev/%s/device", name);
 	r = pcidev_from_arg(p, &vf);
 	if (r < 0)
 		return log_error_errno(r, "vfio device %s: cannot read its device: %m", name),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	(void)vfio_member(vf, &c);
 	vfio_print(f, &c);
-	return EXIT_OK;
+	return RESULT_OK;
 }

@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-#include "shared/exit.h"
+#include "shared/result.h"
 
 #include "core/model.h"
 
@@ -17,17 +17,17 @@ void vfdev_export(FILE *f, const struct pf_facts *facts, unsigned index,
 
 /* The VF's netdev and vfio node as the policy says (MTU set; udev asked to run its rules again
  * where the properties differ), or printed and counted as the plan's mode says. in_use: the
- * VF's user has them. Returns an EXIT_* code; logs naming where. */
-int vfdev_apply(struct pcidev *vf, const char *where, const struct apply_opts *o,
-		const struct pf_facts *facts, unsigned index, const struct pf_plan_config *pc,
-		const struct vf_config *vc, bool in_use);
+ * VF's user has them. Returns a result; logs naming where. */
+enum result vfdev_apply(struct pcidev *vf, const char *where, const struct apply_opts *o,
+			const struct pf_facts *facts, unsigned index,
+			const struct pf_plan_config *pc, const struct vf_config *vc, bool in_use);
 
 /* `vio vfio-group N`: the udev properties of vfio group N (VIO_VFIO_LINKS, VIO_VFIO_OWNER,
  * VIO_VFIO_GROUP, VIO_VFIO_MODE) for the VFs in it that a policy covers. */
-int vfdev_vfio_export(FILE *f, unsigned group, const struct apply_opts *o);
+enum result vfdev_vfio_export(FILE *f, unsigned group, const struct apply_opts *o);
 /* `vio vfio-dev vfioN`: the same for the device cdev of one VF (iommufd, /dev/vfio/devices),
  * its link under vfio/devices/by-vf. */
-int vfdev_vfio_cdev_export(FILE *f, const char *name, const struct apply_opts *o);
+enum result vfdev_vfio_cdev_export(FILE *f, const char *name, const struct apply_opts *o);
 
 /* Who manages a VF's netdev: the ID for ID_NET_MANAGED_BY (NULL: the host decides) and
  * NM_UNMANAGED's value; why says where it came from. */

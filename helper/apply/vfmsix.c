@@ -9,8 +9,9 @@
 #include "apply/vfmsix.h"
 #include "apply/bind.h"
 
-int vfmsix_apply(struct pcidev *vf, const char *where, const struct apply_opts *o,
-		 const struct pf_plan_config *pc, const struct vf_config *vc, const char *want)
+enum result vfmsix_apply(struct pcidev *vf, const char *where, const struct apply_opts *o,
+			 const struct pf_plan_config *pc, const struct vf_config *vc,
+			 const char *want)
 {
 	_cleanup_free_ char *drv = NULL;
 	char cur[16], new[16];
@@ -18,25 +19,25 @@ int vfmsix_apply(struct pcidev *vf, const char *where, const struct apply_opts *
 	int r;
 
 	if (!(vc->set & VF_KEY_BIT(VF_KEY_MSIX)))
-		return EXIT_OK;
+		return RESULT_OK;
 	r = pcidev_read_unsigned(vf, "sriov_vf_msix_count", &n);
 	if (r < 0)
 		return log_error_errno(r, "%s: cannot read sriov_vf_msix_count: %m", where),
-		       EXIT_DEVICE;
+		       RESULT_DEVICE;
 	if (n == vc->msix)
-		return EXIT_OK;
+		return RESULT_OK;
 	snprintf(cur, sizeof(cur), "%u", n);
 	snprintf(new, sizeof(new), "%u", vc->msix);
 	(void)pcidev_driver(vf, &drv);
 	if (!plan_diff(o->plan, where, "sriov_vf_msix_count", cur, new)) {
 		if (drv)
 			plan_note(o->plan, where, "(unbound from %s first, then bound again)", drv);
-		return EXIT_OK;
+		return RESULT_OK;
 	}
 	if (drv) {
-		int ex = bind_release(vf, where, pc, drv, "its MSI-X vectors");
+		enum result ex = bind_release(vf, where, pc, drv, "its MSI-X vectors");
 
-		if (ex != EXIT_OK)
+		if (ex != RESULT_OK)
 			return ex;
 	}
 	r = pcidev_write(vf, "sriov_vf_msix_count", new);
@@ -51,11 +52,11 @@ int vfmsix_apply(struct pcidev *vf, const char *where, const struct apply_opts *
 		/* Not left without the driver it had: the kernel chooses it again. */
 		if (drv && !want)
 			(void)pcidev_probe(vf);
-		return EXIT_DEVICE;
+		return RESULT_DEVICE;
 	}
 	log_info("%s: sriov_vf_msix_count %s -> %s", where, cur, new);
 	/* The bind step binds want; without one, the kernel chooses the driver as before. */
 	if (drv && !want && pcidev_probe(vf) < 0)
 		log_warning("%s: unbound, and the kernel could not bind a driver again", where);
-	return EXIT_OK;
+	return RESULT_OK;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
-#include "shared/exit.h"
+#include "shared/result.h"
 
 #include "core/model.h"
 
@@ -9,6 +9,7 @@
  * while no driver has the VF, and its driver sizes its queues from it when it probes, so it is
  * written before the bind; a VF bound to another count is unbound first (never from under its
  * user without force), and handed back to the kernel's choice when want is NULL. Returns an
- * EXIT_* code; logs naming where. */
-int vfmsix_apply(struct pcidev *vf, const char *where, const struct apply_opts *o,
-		 const struct pf_plan_config *pc, const struct vf_config *vc, const char *want);
+ * result; logs naming where. */
+enum result vfmsix_apply(struct pcidev *vf, const char *where, const struct apply_opts *o,
+			 const struct pf_plan_config *pc, const struct vf_config *vc,
+			 const char *want);

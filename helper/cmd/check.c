@@ -8,8 +8,8 @@
 #include "shared/log.h"
 #include "shared/util.h"
 
-#include "apply/live.h"
 #include "apply/apply.h"
+#include "apply/live.h"
 #include "apply/netvf.h"
 #include "apply/nvmevirt.h"
 #include "apply/vfdev.h"
@@ -36,12 +36,12 @@ static void matched(struct check_ctx *c, struct pcidev *pf)
 {
 	_cleanup_(pf_plan_config_done) struct pf_plan_config pc = {};
 	PF_FACTS(facts);
-	int ex;
+	enum result ex;
 
 	if (c->o.plan->matched)
 		return;
 	ex = model_pf_config(pf, &c->o, &facts, &pc);
-	plan_matched(c->o.plan, pc.policy, ex == EXIT_OK, pc.vfs);
+	plan_matched(c->o.plan, pc.policy, ex == RESULT_OK, pc.vfs);
 }
 
 /* A policy error that shows only against this host's PF: the file counts as one with errors. */
@@ -75,7 +75,7 @@ void check_report_done(struct check_report *r)
 }
 
 /* What check found of one PF, for the report: the plan's items are the report's now. */
-static void report_pf(struct check_ctx *c, struct pcidev *pf, unsigned diffs, int ex)
+static void report_pf(struct check_ctx *c, struct pcidev *pf, unsigned diffs, enum result ex)
 {
 	struct plan *plan = c->o.plan;
 	struct pf_report *grown, *r;
@@ -86,7 +86,7 @@ static void report_pf(struct check_ctx *c, struct pcidev *pf, unsigned diffs, in
 	c->rep->pfs = grown;
 	r = &grown[c->rep->n_pfs++];
 	*r = (struct pf_report){
-		.diffs = diffs, .exit = ex, .items = plan->items, .n_items = plan->n_items
+		.diffs = diffs, .result = ex, .items = plan->items, .n_items = plan->n_items
 	};
 	plan->items = NULL;
 	plan->n_items = 0;
@@ -101,7 +101,7 @@ static void report_pf(struct check_ctx *c, struct pcidev *pf, unsigned diffs, in
 }
 
 /* vio check --json (vio(8)): versioned; keys are only ever added. */
-static void check_print_json(const struct check_report *rep, unsigned diffs, int ex)
+static void check_print_json(const struct check_report *rep, unsigned diffs, enum result ex)
 {
 	printf("{\"version\": 1, \"policy_files\": %u, \"policy_files_with_errors\": %u,\n",
 	       rep->n_files, rep->bad_files);
@@ -115,8 +115,9 @@ static void check_print_json(const struct check_report *rep, unsigned diffs, int
 		json_str(r->addr);
 		printf(", \"policy\": ");
 		json_str(r->policy[0] ? r->policy : NULL);
-		printf(", \"exit\": %d, \"result\": ", r->exit);
-		json_str(status_result(r->exit == EXIT_OK && r->diffs ? EXIT_DRIFT : r->exit));
+		printf(", \"exit\": %d, \"result\": ", r->result);
+		json_str(
+		    status_result(r->result == RESULT_OK && r->diffs ? RESULT_DRIFT : r->result));
 		printf(", \"vfs_wanted\": %u, \"vfs\": %u, \"differences\": %u,\n    \"plan\": ",
 		       r->vfs_wanted, r->vfs, r->diffs);
 		output_plan_json(stdout, r->items, r->n_items);
@@ -129,15 +130,15 @@ static int check_one(struct pcidev *pf, void *userdata)
 {
 	struct check_ctx *c = userdata;
 	unsigned before = c->o.plan->n_diffs;
-	int ex;
+	enum result ex;
 
 	c->o.plan->matched = false;
 	ex = apply_pf_and_vfs(pf, &c->o);
 	c->n_pfs++;
-	if (ex == EXIT_POLICY) {
+	if (ex == RESULT_POLICY) {
 		c->policy_error = true;
 		count_device_error(c, pf);
-	} else if (ex != EXIT_OK)
+	} else if (ex != RESULT_OK)
 		c->read_error = true;
 	if (c->out == CHECK_TEXT)
 		output_plan_flush(stdout, c->o.plan);
@@ -147,13 +148,14 @@ static int check_one(struct pcidev *pf, void *userdata)
 	return 0;
 }
 
-int check_run(const struct policy_set *set, struct check_report *rep, enum check_output out)
+enum result check_run(const struct policy_set *set, struct check_report *rep, enum check_output out)
 {
 	_cleanup_(check_report_done) struct check_report own = {};
 	struct plan plan = { .mode = PLAN_CHECK };
 	struct check_ctx c = { .o = { .plan = &plan, .policies = set }, .rep = rep, .out = out };
 	unsigned bad = 0;
-	int r, ex;
+	int r;
+	enum result ex;
 
 	if (!rep && out == CHECK_JSON)
 		c.rep = rep = &own;
@@ -175,10 +177,10 @@ int check_run(const struct policy_set *set, struct check_report *rep, enum check
 	free(c.device_bad);
 	if (rep)
 		rep->bad_files = bad;
-	ex = bad || c.policy_error ? EXIT_POLICY
-	     : c.read_error	   ? EXIT_DEVICE
-	     : plan.n_diffs	   ? EXIT_DRIFT
-				   : EXIT_OK;
+	ex = bad || c.policy_error ? RESULT_POLICY
+	     : c.read_error	   ? RESULT_DEVICE
+	     : plan.n_diffs	   ? RESULT_DRIFT
+				   : RESULT_OK;
 	if (out == CHECK_TEXT)
 		printf(
 		    "%u policy file%s, %u with errors; %u SR-IOV PF%s; %u difference%s from the policy\n",

@@ -11,8 +11,8 @@ struct pf_report {
 	char addr[PCI_ADDR_MAX];
 	char policy[256]; /* "" when none applies */
 	unsigned vfs_wanted, vfs, diffs;
-	int exit;
-	bool has_last; /* its status file (status.h): the last run that handled it */
+	enum result result; /* the worst of its steps */
+	bool has_last;	    /* its status file (status.h): the last run that handled it */
 	struct pf_status last;
 	struct plan_item *items; /* what check found different, in order (plan.h) */
 	unsigned n_items;
@@ -31,6 +31,7 @@ enum check_output {
 	CHECK_QUIET, /* nothing: the caller reads rep */
 };
 
-/* Every policy file checked, every PF compared; returns EXIT_OK, _POLICY, _DEVICE or _DRIFT.
+/* Every policy file checked, every PF compared; returns RESULT_OK, _POLICY, _DEVICE or _DRIFT.
  * With rep, also what was found per PF. */
-int check_run(const struct policy_set *set, struct check_report *rep, enum check_output out);
+enum result check_run(const struct policy_set *set, struct check_report *rep,
+		      enum check_output out);

@@ -226,7 +226,7 @@ static void explain_vf(struct pcidev *pf, const struct pf_plan_config *pc,
 	explain_where(pc, vf);
 }
 
-int explain_run(struct pcidev *pf, const struct policy_set *set)
+enum result explain_run(struct pcidev *pf, const struct policy_set *set)
 {
 	struct plan plan = { .mode = PLAN_DRY_RUN };
 	struct apply_opts o = { .plan = &plan, .policies = set };
@@ -237,10 +237,10 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 	PF_FACTS(facts);
 	const struct policy *p;
 	unsigned numvfs = 0;
-	int ex;
+	enum result ex;
 
 	if (pf_lock_take(pcidev_addr(pf), PF_LOCK_READ, &lock) < 0)
-		return EXIT_DEVICE;
+		return RESULT_DEVICE;
 	ex = model_pf_config(pf, &o, &facts, &pc);
 	if (!facts.addr[0])
 		return ex; /* not an SR-IOV PF: said */
@@ -249,12 +249,12 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 	printf("%s: %04x:%04x, driver %s, %u of %u VFs%s%s\n", facts.addr, facts.vendor,
 	       facts.device, drv ?: "none", numvfs, facts.totalvfs,
 	       facts.ifname[0] ? ", interface " : "", facts.ifname);
-	if (ex != EXIT_OK)
+	if (ex != RESULT_OK)
 		return ex;
 	p = pc.policy;
 	if (!p) {
 		printf("policy: none matches; vio leaves this PF alone\n");
-		return EXIT_OK;
+		return RESULT_OK;
 	}
 	printf("policy: %s:%u (%s = \"%s\")\n", p->path, p->pf_line, match_key(p->match),
 	       p->match_value);
@@ -357,7 +357,7 @@ int explain_run(struct pcidev *pf, const struct policy_set *set)
 	fflush(stdout);
 	ex = apply_configured(pf, &o, &facts, &pc, NULL);
 	output_plan_flush(stdout, &plan);
-	if (plan.n_diffs == 0 && ex == EXIT_OK)
+	if (plan.n_diffs == 0 && ex == RESULT_OK)
 		printf("  none: the PF and its VFs are as the policy says\n");
 	return ex;
 }

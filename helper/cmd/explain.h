@@ -5,4 +5,4 @@
 #include "sys/pcidev.h"
 
 /* Which file applies to the PF, each resolved value with its source, and the steps. */
-int explain_run(struct pcidev *pf, const struct policy_set *set);
+enum result explain_run(struct pcidev *pf, const struct policy_set *set);

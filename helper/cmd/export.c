@@ -60,7 +60,7 @@ struct export_ctx {
 	const struct policy_set *set;
 	struct entry *e;
 	unsigned n;
-	int ex;
+	enum result ex;
 };
 
 static void strv_done(struct strv *s)
@@ -271,10 +271,11 @@ static int export_pf(struct pcidev *pf, void *userdata)
 	_cleanup_free_ struct vf_config *vcs = NULL;
 	_cleanup_(pf_plan_config_done) struct pf_plan_config pc = {};
 	PF_FACTS(facts);
-	int ex = model_pf_config(pf, &o, &facts, &pc), r;
+	int r;
+	enum result ex = model_pf_config(pf, &o, &facts, &pc);
 
-	if (ex != EXIT_OK) {
-		c->ex = exit_worst(c->ex, ex);
+	if (ex != RESULT_OK) {
+		c->ex = result_worst(c->ex, ex);
 		return 0;
 	}
 	if (!pc.policy || pc.vfs == 0)
@@ -285,7 +286,7 @@ static int export_pf(struct pcidev *pf, void *userdata)
 		return -ENOMEM;
 	for (unsigned i = 0; i < pc.vfs; i++)
 		if (policy_resolve_vf(&pc, i, &vcs[i]) < 0) {
-			c->ex = exit_worst(c->ex, EXIT_POLICY);
+			c->ex = result_worst(c->ex, RESULT_POLICY);
 			return 0;
 		}
 	/* Each resource of this PF, in the order its first VF has it. */
@@ -306,13 +307,13 @@ static int export_pf(struct pcidev *pf, void *userdata)
 		else
 			entry_done(&e);
 		if (r == -EXDEV) {
-			c->ex = exit_worst(c->ex, EXIT_POLICY);
+			c->ex = result_worst(c->ex, RESULT_POLICY);
 			continue;
 		}
 		if (r == -E2BIG) {
 			log_error("resource \"%s\": more than %d values in one selector",
 				  vcs[i].resource, EXPORT_MAX_VALUES);
-			c->ex = exit_worst(c->ex, EXIT_POLICY);
+			c->ex = result_worst(c->ex, RESULT_POLICY);
 			continue;
 		}
 		if (r < 0)
@@ -359,20 +360,20 @@ static void print_entries(FILE *f, const struct export_ctx *c)
 	fputs(c->n ? "\n  ]\n}\n" : "]\n}\n", f);
 }
 
-int export_device_plugin(const struct policy_set *set)
+enum result export_device_plugin(const struct policy_set *set)
 {
 	struct export_ctx c = { .set = set };
 	int r = pcidev_foreach_pf(export_pf, &c);
 
 	/* A config the plugin would refuse is worse than none: printed only whole. */
-	if (r >= 0 && c.ex == EXIT_OK)
+	if (r >= 0 && c.ex == RESULT_OK)
 		print_entries(stdout, &c);
 	for (unsigned i = 0; i < c.n; i++)
 		entry_done(&c.e[i]);
 	free(c.e);
 	if (r == -ENOMEM)
-		return log_oom(), EXIT_USAGE;
+		return log_oom(), RESULT_USAGE;
 	if (r < 0)
-		return log_error_errno(r, "cannot enumerate devices: %m"), EXIT_DEVICE;
+		return log_error_errno(r, "cannot enumerate devices: %m"), RESULT_DEVICE;
 	return c.ex;
 }

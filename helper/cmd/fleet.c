@@ -21,14 +21,15 @@
 #include "state/runtime.h"
 #include "state/status.h"
 
-int fleet_status(bool json)
+enum result fleet_status(bool json)
 {
 	_cleanup_free_ struct pf_status *v = NULL;
 	unsigned n = 0;
 	int r = status_read_all(&v, &n);
 
 	if (r < 0)
-		return log_error_errno(r, "cannot read %s/status: %m", runtime_dir()), EXIT_DEVICE;
+		return log_error_errno(r, "cannot read %s/status: %m", runtime_dir()),
+		       RESULT_DEVICE;
 	if (json) {
 		fputs("{\"version\": 1, \"pfs\": [", stdout);
 		for (unsigned i = 0; i < n; i++) {
@@ -52,7 +53,7 @@ int fleet_status(bool json)
 			       v[i].time, v[i].vfs_wanted, v[i].vfs, v[i].pid);
 		}
 		fputs(n ? "\n]}\n" : "]}\n", stdout);
-		return EXIT_OK;
+		return RESULT_OK;
 	}
 	printf("%-13s %-13s %-5s %-11s %-20s %s\n", "PF", "RESULT", "VFS", "RUN", "TIME", "POLICY");
 	for (unsigned i = 0; i < n; i++) {
@@ -73,10 +74,10 @@ int fleet_status(bool json)
 	}
 	if (n == 0)
 		printf("(no PF handled since boot)\n");
-	return EXIT_OK;
+	return RESULT_OK;
 }
 
-static int check_quietly(const struct policy_set *set, struct check_report *rep)
+static enum result check_quietly(const struct policy_set *set, struct check_report *rep)
 {
 	return check_run(set, rep, CHECK_QUIET);
 }
@@ -86,10 +87,10 @@ static void metric_head(const char *name, const char *help)
 	printf("# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
 }
 
-int fleet_metrics(const struct policy_set *set)
+enum result fleet_metrics(const struct policy_set *set)
 {
 	_cleanup_(check_report_done) struct check_report rep = {};
-	int ex = check_quietly(set, &rep);
+	enum result ex = check_quietly(set, &rep);
 	static const struct {
 		const char *name, *help;
 	} per_pf[] = {
@@ -122,7 +123,7 @@ int fleet_metrics(const struct policy_set *set)
 			v = m == 0   ? r->vfs_wanted
 			    : m == 1 ? r->vfs
 			    : m == 2 ? r->diffs
-			    : m == 3 ? r->exit
+			    : m == 3 ? r->result
 			    : m == 4 ? r->last.exit
 				     : r->last.time;
 			printf("%s{pf=\"", per_pf[m].name);
@@ -132,7 +133,7 @@ int fleet_metrics(const struct policy_set *set)
 			printf("\"} %lld\n", v);
 		}
 	}
-	return EXIT_OK;
+	return RESULT_OK;
 }
 
 /* Nothing in progress for the PFs: udev's queue empty, no PF locked or awaited by a run, no
@@ -163,22 +164,23 @@ static bool idle(const struct check_report *rep)
 }
 
 /* Each PF that is not as its policy says, with why (its last run's error). */
-static int say_failures(const struct check_report *rep, const char *how)
+static enum result say_failures(const struct check_report *rep, const char *how)
 {
-	int ex = EXIT_OK;
+	enum result ex = RESULT_OK;
 
 	for (unsigned i = 0; i < rep->n_pfs; i++) {
 		const struct pf_report *r = &rep->pfs[i];
 
-		if (!r->policy[0] || (r->diffs == 0 && r->exit == EXIT_OK))
+		if (!r->policy[0] || (r->diffs == 0 && r->result == RESULT_OK))
 			continue;
 		/* The last run's failure (3 device, 4 refused) says more than "differs" (5). */
 		if (r->has_last && r->last.exit == STATUS_RUNNING)
-			ex = exit_worst(ex, EXIT_INTERRUPTED); /* idle: killed before it ended */
-		else if (r->has_last && r->last.exit != EXIT_OK)
-			ex = exit_worst(ex, r->last.exit);
+			ex =
+			    result_worst(ex, RESULT_INTERRUPTED); /* idle: killed before it ended */
+		else if (r->has_last && r->last.exit != RESULT_OK)
+			ex = result_worst(ex, r->last.exit);
 		else
-			ex = exit_worst(ex, r->exit == EXIT_OK ? EXIT_DRIFT : r->exit);
+			ex = result_worst(ex, r->result == RESULT_OK ? RESULT_DRIFT : r->result);
 		if (r->has_last && r->last.error[0])
 			log_error("%s: %s: %u of %u VFs, %u difference%s; its last run (%s): %s",
 				  r->addr, how, r->vfs, r->vfs_wanted, r->diffs,
@@ -214,7 +216,7 @@ static bool recover_killed(const struct check_report *rep)
 	return any;
 }
 
-int fleet_wait(const struct policy_set *set, unsigned timeout_s)
+enum result fleet_wait(const struct policy_set *set, unsigned timeout_s)
 {
 	double deadline = monotonic_s() + timeout_s;
 	unsigned idle_rounds = 0;
@@ -225,18 +227,18 @@ int fleet_wait(const struct policy_set *set, unsigned timeout_s)
 
 	for (;;) {
 		_cleanup_(check_report_done) struct check_report rep = {};
-		int ex = check_quietly(set, &rep);
+		enum result ex = check_quietly(set, &rep);
 		unsigned n = 0;
 
 		for (unsigned i = 0; i < rep.n_pfs; i++)
 			n += rep.pfs[i].policy[0] != '\0';
-		if (ex == EXIT_OK) {
+		if (ex == RESULT_OK) {
 			log_info("%u PF%s with a policy, all as the policy says", n,
 				 n == 1 ? "" : "s");
-			return EXIT_OK;
+			return RESULT_OK;
 		}
-		if (ex == EXIT_POLICY) /* the errors were logged with file:line */
-			return EXIT_POLICY;
+		if (ex == RESULT_POLICY) /* the errors were logged with file:line */
+			return RESULT_POLICY;
 		/* Twice idle in a row and still not as the policy says: nothing more will come. */
 		idle_rounds = idle(&rep) ? idle_rounds + 1 : 0;
 		if (idle_rounds >= 2 && !recovered && recover_killed(&rep)) {
@@ -248,11 +250,11 @@ int fleet_wait(const struct policy_set *set, unsigned timeout_s)
 			return say_failures(&rep,
 					    "not as the policy says, and nothing is in progress");
 		if (monotonic_s() >= deadline)
-			return exit_worst(
+			return result_worst(
 			    say_failures(&rep, "still not as the policy says after the timeout"),
-			    EXIT_DRIFT);
+			    RESULT_DRIFT);
 		if (interrupted())
-			return EXIT_INTERRUPTED;
+			return RESULT_INTERRUPTED;
 		usleep(500 * 1000);
 	}
 }

@@ -73,7 +73,7 @@ struct list_ctx {
 	const struct policy_set *policies;
 	bool json;
 	unsigned n;
-	int status;
+	enum result status;
 };
 
 static void json_int(int v)
@@ -406,15 +406,15 @@ static int list_one(struct pcidev *pf, void *userdata)
 	bool virt = false;
 
 	if (pf_lock_take(pcidev_addr(pf), PF_LOCK_READ, &lock) < 0) {
-		ctx->status = exit_worst(ctx->status, EXIT_DEVICE);
+		ctx->status = result_worst(ctx->status, RESULT_DEVICE);
 		return 0;
 	}
 	if (model_facts_read(pf, policyset_needs_perm_mac(ctx->policies), &facts) < 0) {
-		ctx->status = exit_worst(ctx->status, EXIT_DEVICE);
+		ctx->status = result_worst(ctx->status, RESULT_DEVICE);
 		return 0;
 	}
 	if (policyset_find(ctx->policies, &facts, &p) < 0)
-		ctx->status = exit_worst(ctx->status, EXIT_POLICY);
+		ctx->status = result_worst(ctx->status, RESULT_POLICY);
 	row.policy = p ? p->path : NULL;
 	row.kind =
 	    pf_kind_to_string(p && (p->set & (1u << PF_KEY_KIND)) ? p->kind : facts.kind_default);
@@ -446,16 +446,16 @@ static int list_one(struct pcidev *pf, void *userdata)
 			if (r != -ESTALE) /* said */
 				log_error_errno(r, "%s: cannot read the VF settings of %s: %m",
 						facts.addr, row.netdev);
-			ctx->status = exit_worst(ctx->status, EXIT_DEVICE);
+			ctx->status = result_worst(ctx->status, RESULT_DEVICE);
 			ls = NULL;
 		} else if (ls->n_vfs < row.numvfs) {
 			/* What check says for the same reply: these VFs' settings are not known. */
 			log_error(
 			    "%s: %s reports %u VFs of the %u it has: the settings of the others cannot be read",
 			    facts.addr, row.netdev, ls->n_vfs, row.numvfs);
-			ctx->status = exit_worst(ctx->status, EXIT_DEVICE);
+			ctx->status = result_worst(ctx->status, RESULT_DEVICE);
 		} else if (netvf_table_complete(&facts, ls) < 0) {
-			ctx->status = exit_worst(ctx->status, EXIT_DEVICE);
+			ctx->status = result_worst(ctx->status, RESULT_DEVICE);
 		}
 	}
 
@@ -517,7 +517,7 @@ static int list_one(struct pcidev *pf, void *userdata)
 	return 0;
 }
 
-int list_run(const struct policy_set *policies, bool json)
+enum result list_run(const struct policy_set *policies, bool json)
 {
 	struct list_ctx ctx = { .policies = policies, .json = json };
 	int r;
@@ -536,7 +536,7 @@ int list_run(const struct policy_set *policies, bool json)
 	else if (ctx.n == 0)
 		printf("(no SR-IOV physical functions)\n");
 	if (r < 0)
-		return log_error_errno(r, "cannot enumerate devices: %m"), EXIT_DEVICE;
+		return log_error_errno(r, "cannot enumerate devices: %m"), RESULT_DEVICE;
 	return ctx.status;
 }
 
@@ -562,7 +562,7 @@ static void module_line(const char *driver)
 	printf("%s\n", streq(driver, "vfio") ? "vfio-pci" : driver);
 }
 
-int list_modules(const struct policy_set *set)
+enum result list_modules(const struct policy_set *set)
 {
 	for (unsigned i = 0; i < set->n_files; i++) {
 		const struct policy *p = set->files[i];
@@ -576,5 +576,5 @@ int list_modules(const struct policy_set *set)
 				module_line(p->sections[k].cfg.driver);
 	}
 	(void)pcidev_foreach_pf(modules_pf, (void *)set);
-	return EXIT_OK;
+	return RESULT_OK;
 }

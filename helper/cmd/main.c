@@ -163,20 +163,20 @@ static int open_device(const char *arg, bool user, struct pcidev **ret)
 	return r;
 }
 
-static int load_policy(bool lazy, struct policy_set *ret)
+static enum result load_policy(bool lazy, struct policy_set *ret)
 {
 	int r = policyset_load(arg_n_dirs ? arg_dirs : policyset_default_dirs, arg_n_dirs > 0, lazy,
 			       ret);
 
 	if (r == -ENOMEM)
-		return log_oom(), EXIT_USAGE;
+		return log_oom(), RESULT_USAGE;
 	/* A policy directory that cannot be read is not "no policy": logged, naming it. */
-	return r < 0 ? EXIT_POLICY : EXIT_OK;
+	return r < 0 ? RESULT_POLICY : RESULT_OK;
 }
 
 struct apply_all {
 	const struct apply_opts *o;
-	int worst;
+	enum result worst;
 };
 
 static int apply_one(struct pcidev *pf, void *userdata)
@@ -185,7 +185,7 @@ static int apply_one(struct pcidev *pf, void *userdata)
 
 	if (interrupted())
 		return 0; /* the PFs after a signal are not touched */
-	a->worst = exit_worst(a->worst, apply_pf_and_vfs(pf, a->o));
+	a->worst = result_worst(a->worst, apply_pf_and_vfs(pf, a->o));
 	output_plan_flush(stdout, a->o->plan);
 	return 0;
 }
@@ -213,7 +213,7 @@ enum event_kind {
 
 /* Each command gets its arguments (after its name) and, where it needs one, the policy. An
  * event parses only the policy file that matches its PF (and those that changed). */
-static int event(const char *arg, enum event_kind kind)
+static enum result event(const char *arg, enum event_kind kind)
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
 	struct plan plan = { .mode = arg_dry_run ? PLAN_DRY_RUN : PLAN_APPLY };
@@ -225,12 +225,13 @@ static int event(const char *arg, enum event_kind kind)
 				.netdev_only = kind == EVENT_NETDEV };
 	char ifname[IF_NAMESIZE];
 	unsigned group = 0;
-	int r, ex;
+	int r;
+	enum result ex;
 
 	if (kind == EVENT_VFIO_GROUP) {
 		if (parse_unsigned(arg, UINT_MAX, &group) < 0) {
 			log_error("vfio-group: '%s' is not a vfio group number", arg);
-			return EXIT_USAGE;
+			return RESULT_USAGE;
 		}
 	} else if (kind == EVENT_NETDEV) {
 		/* udev passes the ifindex: the name may change in the very event (renaming). */
@@ -239,25 +240,25 @@ static int event(const char *arg, enum event_kind kind)
 		if (parse_unsigned(arg, INT32_MAX, &idx) >= 0) {
 			if (!if_indextoname(idx, ifname))
 				return gone(arg, -ENXIO)
-					   ? EXIT_OK
+					   ? RESULT_OK
 					   : (log_error("no interface with index %u", idx),
-					      EXIT_DEVICE);
+					      RESULT_DEVICE);
 			arg = ifname;
 		}
 		r = pcidev_from_user(arg, &d);
 		if (gone(arg, r))
-			return EXIT_OK;
+			return RESULT_OK;
 		if (r < 0 && open_device(arg, true, &d) < 0)
-			return EXIT_DEVICE;
+			return RESULT_DEVICE;
 	} else if (kind != EVENT_VFIO_DEV) { /* its VF is found from the name, in vfdev.c */
 		r = pcidev_from_arg(arg, &d);
 		if (gone(arg, r))
-			return EXIT_OK;
+			return RESULT_OK;
 		if (r < 0 && open_device(arg, false, &d) < 0)
-			return arg_export ? EXIT_OK : EXIT_DEVICE;
+			return arg_export ? RESULT_OK : RESULT_DEVICE;
 	}
 	ex = load_policy(true, &set);
-	if (ex == EXIT_OK)
+	if (ex == RESULT_OK)
 		switch (kind) {
 		case EVENT_PF:
 			ex = apply_pf(d, &o);
@@ -267,7 +268,7 @@ static int event(const char *arg, enum event_kind kind)
 			break;
 		case EVENT_NETDEV:
 			ex = pcidev_is_pci(d) && pcidev_has_attr(d, "physfn") ? apply_vf(d, &o)
-									      : EXIT_OK;
+									      : RESULT_OK;
 			break;
 		case EVENT_VFIO_GROUP:
 			ex = vfdev_vfio_export(stdout, group, &o);
@@ -279,12 +280,13 @@ static int event(const char *arg, enum event_kind kind)
 	output_plan_flush(stdout, &plan);
 	policyset_done(&set);
 	/* udev drops every property of a program that fails: the errors are in the journal. */
-	return o.export ? EXIT_OK : ex;
+	return o.export ? RESULT_OK : ex;
 }
 
 /* The events' commands: each handles one kind of udev event. */
 #define EVENT_COMMAND(fn, kind)                                                                    \
-	static int fn(int argc _unused_, char *argv[], const struct policy_set *set _unused_)      \
+	static enum result fn(int argc _unused_, char *argv[],                                     \
+			      const struct policy_set *set _unused_)                               \
 	{                                                                                          \
 		return event(argv[0], kind);                                                       \
 	}
@@ -294,11 +296,12 @@ EVENT_COMMAND(cmd_netdev, EVENT_NETDEV)
 EVENT_COMMAND(cmd_vfio_group, EVENT_VFIO_GROUP)
 EVENT_COMMAND(cmd_vfio_dev, EVENT_VFIO_DEV)
 
-static int cmd_apply(int argc, char *argv[], const struct policy_set *set)
+static enum result cmd_apply(int argc, char *argv[], const struct policy_set *set)
 {
 	struct plan plan = { .mode = arg_dry_run ? PLAN_DRY_RUN : PLAN_APPLY };
 	struct apply_opts o = { .plan = &plan, .policies = set };
-	int r, ex = EXIT_OK;
+	int r;
+	enum result ex = RESULT_OK;
 
 	if (argc == 0) {
 		struct apply_all a = { .o = &o };
@@ -307,7 +310,7 @@ static int cmd_apply(int argc, char *argv[], const struct policy_set *set)
 		r = pcidev_foreach_pf(apply_one, &a);
 		if (r < 0) {
 			log_error_errno(r, "cannot enumerate devices: %m");
-			a.worst = exit_worst(a.worst, EXIT_DEVICE);
+			a.worst = result_worst(a.worst, RESULT_DEVICE);
 		}
 		ex = a.worst;
 	}
@@ -315,92 +318,95 @@ static int cmd_apply(int argc, char *argv[], const struct policy_set *set)
 		_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
 
 		if (open_device(argv[i], true, &d) < 0) {
-			ex = exit_worst(ex, EXIT_DEVICE);
+			ex = result_worst(ex, RESULT_DEVICE);
 			continue;
 		}
-		ex = exit_worst(ex, apply_pf_and_vfs(d, &o));
+		ex = result_worst(ex, apply_pf_and_vfs(d, &o));
 		output_plan_flush(stdout, &plan);
 	}
 	return ex;
 }
 
-static int cmd_recover(int argc _unused_, char *argv[], const struct policy_set *set _unused_)
+static enum result cmd_recover(int argc _unused_, char *argv[],
+			       const struct policy_set *set _unused_)
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
 	struct plan plan = { .mode = PLAN_APPLY };
 	struct apply_opts o = { .plan = &plan };
 
 	if (open_device(argv[0], false, &d) < 0)
-		return EXIT_DEVICE;
+		return RESULT_DEVICE;
 	return run_recover(d, &o);
 }
 
-static int cmd_list(int argc _unused_, char *argv[] _unused_, const struct policy_set *set)
+static enum result cmd_list(int argc _unused_, char *argv[] _unused_, const struct policy_set *set)
 {
 	return list_run(set, arg_json);
 }
 
-static int cmd_check(int argc _unused_, char *argv[] _unused_, const struct policy_set *set)
+static enum result cmd_check(int argc _unused_, char *argv[] _unused_, const struct policy_set *set)
 {
 	if (arg_prometheus)
 		return fleet_metrics(set);
 	return check_run(set, NULL, arg_json ? CHECK_JSON : CHECK_TEXT);
 }
 
-static int cmd_status(int argc _unused_, char *argv[] _unused_,
-		      const struct policy_set *set _unused_)
+static enum result cmd_status(int argc _unused_, char *argv[] _unused_,
+			      const struct policy_set *set _unused_)
 {
 	return fleet_status(arg_json);
 }
 
-static int cmd_export(int argc _unused_, char *argv[], const struct policy_set *set)
+static enum result cmd_export(int argc _unused_, char *argv[], const struct policy_set *set)
 {
 	if (!streq(argv[0], "device-plugin")) {
 		log_error("export: '%s': the one format is device-plugin", argv[0]);
-		return EXIT_USAGE;
+		return RESULT_USAGE;
 	}
 	return export_device_plugin(set);
 }
 
-static int cmd_wait(int argc _unused_, char *argv[] _unused_, const struct policy_set *set)
+static enum result cmd_wait(int argc _unused_, char *argv[] _unused_, const struct policy_set *set)
 {
 	return fleet_wait(set, arg_timeout);
 }
 
-static int cmd_explain(int argc _unused_, char *argv[], const struct policy_set *set)
+static enum result cmd_explain(int argc _unused_, char *argv[], const struct policy_set *set)
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
 
 	if (open_device(argv[0], true, &d) < 0)
-		return EXIT_DEVICE;
+		return RESULT_DEVICE;
 	return explain_run(d, set);
 }
 
-static int cmd_modules(int argc _unused_, char *argv[] _unused_, const struct policy_set *set)
+static enum result cmd_modules(int argc _unused_, char *argv[] _unused_,
+			       const struct policy_set *set)
 {
 	return list_modules(set);
 }
 
-static int cmd_convert(int argc _unused_, char *argv[], const struct policy_set *set _unused_)
+static enum result cmd_convert(int argc _unused_, char *argv[],
+			       const struct policy_set *set _unused_)
 {
 	int r = convert_viod(argv[0], stdout);
 
 	if (r == -ENOMEM)
-		return log_oom(), EXIT_USAGE;
-	return r < 0 ? EXIT_POLICY : EXIT_OK;
+		return log_oom(), RESULT_USAGE;
+	return r < 0 ? RESULT_POLICY : RESULT_OK;
 }
 
-static int cmd_mac(int argc _unused_, char *argv[], const struct policy_set *set _unused_)
+static enum result cmd_mac(int argc _unused_, char *argv[], const struct policy_set *set _unused_)
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
 	unsigned index;
 
 	if (parse_unsigned(argv[1], VF_INDEX_MAX, &index) < 0) {
 		log_error("mac: '%s' is not a VF index (0..%u)", argv[1], VF_INDEX_MAX);
-		return EXIT_USAGE;
+		return RESULT_USAGE;
 	}
 	if (open_device(argv[0], true, &d) < 0)
-		return EXIT_DEVICE;
+		return RESULT_DEVICE;
 	return vfmac_run(d, index);
 }
 
@@ -408,7 +414,7 @@ static const struct cmd {
 	const char *name, *args, *about;
 	int min_args, max_args; /* after the name; -1: any number */
 	bool policy;		/* reads the policy files */
-	int (*fn)(int argc, char *argv[], const struct policy_set *set);
+	enum result (*fn)(int argc, char *argv[], const struct policy_set *set);
 	unsigned opts; /* the OPT_* it takes */
 } cmds[] = {
 	{ "apply", "[--dry-run] [DEVICE...]",
@@ -496,16 +502,16 @@ static void help(void)
 	    "6 stopped by a signal (SIGHUP, SIGINT, SIGTERM) at a step boundary.\n");
 }
 
-static int run(const struct cmd *c, int argc, char *argv[])
+static enum result run(const struct cmd *c, int argc, char *argv[])
 {
 	struct policy_set set = {};
-	int ex;
+	enum result ex;
 
 	if (arg_help) {
 		printf("Usage: %s [OPTIONS] %s%s%s\n  %s\nSee %s --help for the options.\n",
 		       program_invocation_short_name, c->name, c->args[0] ? " " : "", c->args,
 		       c->about, program_invocation_short_name);
-		return EXIT_OK;
+		return RESULT_OK;
 	}
 	if (arg_given & ~c->opts) {
 		unsigned bad = arg_given & ~c->opts;
@@ -517,23 +523,23 @@ static int run(const struct cmd *c, int argc, char *argv[])
 					  c->name);
 				break;
 			}
-		return EXIT_USAGE;
+		return RESULT_USAGE;
 	}
 	if ((arg_given & OPT_JSON) && (arg_given & OPT_FORMAT)) {
 		log_error("%s: --json and --format are two outputs: give one", c->name);
-		return EXIT_USAGE;
+		return RESULT_USAGE;
 	}
 	if (argc < c->min_args || (c->max_args >= 0 && argc > c->max_args)) {
 		log_error("usage: %s %s%s%s", program_invocation_short_name, c->name,
 			  c->args[0] ? " " : "", c->args);
-		return EXIT_USAGE;
+		return RESULT_USAGE;
 	}
-	if (c->policy && (ex = load_policy(false, &set)) != EXIT_OK)
+	if (c->policy && (ex = load_policy(false, &set)) != RESULT_OK)
 		return ex;
 	ex = c->fn(argc, argv, &set);
 	/* Whatever the command was doing when the signal came, it stopped at a boundary. */
 	if (interrupted())
-		ex = EXIT_INTERRUPTED;
+		ex = RESULT_INTERRUPTED;
 	netlink_close();
 	devlink_close();
 	ethtool_close();
@@ -541,7 +547,7 @@ static int run(const struct cmd *c, int argc, char *argv[])
 	return ex;
 }
 
-int main(int argc, char *argv[])
+static enum result dispatch(int argc, char *argv[])
 {
 	int r;
 
@@ -551,19 +557,31 @@ int main(int argc, char *argv[])
 	 * umask it was started with (status files, the policy cache, locks). */
 	umask(022);
 	if (runtime_dir_check() < 0)
-		return EXIT_USAGE;
+		return RESULT_USAGE;
 	r = parse_argv(argc, argv);
 	if (r <= 0)
-		return r < 0 ? EXIT_USAGE : EXIT_OK;
+		return r < 0 ? RESULT_USAGE : RESULT_OK;
 	argc -= optind;
 	argv += optind;
 	if (argc < 1) {
 		help();
-		return arg_help ? EXIT_OK : EXIT_USAGE;
+		return arg_help ? RESULT_OK : RESULT_USAGE;
 	}
 	for (size_t i = 0; i < ELEMENTSOF(cmds); i++)
 		if (streq(argv[0], cmds[i].name))
 			return run(&cmds[i], argc - 1, argv + 1);
 	log_error("unknown command '%s'; see --help", argv[0]);
-	return EXIT_USAGE;
+	return RESULT_USAGE;
+}
+
+/* The one place a result becomes the process's exit status. vio(8) documents the statuses;
+ * they are the results' own numbers, declared in that order in result.h. */
+static int exit_status(enum result r)
+{
+	return (int)r;
+}
+
+int main(int argc, char *argv[])
+{
+	return exit_status(dispatch(argc, argv));
 }

@@ -2,8 +2,8 @@
 /* vio mac PF N: the MAC (or an InfiniBand VF's GUIDs) a VF gets when the policy gives none. */
 #include <stdio.h>
 
-#include "shared/exit.h"
 #include "shared/log.h"
+#include "shared/result.h"
 #include "shared/util.h"
 
 #include "apply/live.h"
@@ -13,7 +13,7 @@
 #include "sys/mac.h"
 #include "sys/pcidev.h"
 
-int vfmac_run(struct pcidev *d, unsigned index)
+enum result vfmac_run(struct pcidev *d, unsigned index)
 {
 	PF_FACTS(facts);
 	char buf[MAC_STR_MAX], key[NETVF_KEY_MAX];
@@ -21,7 +21,7 @@ int vfmac_run(struct pcidev *d, unsigned index)
 	int r;
 
 	if (model_facts_read(d, true, &facts) < 0)
-		return EXIT_DEVICE;
+		return RESULT_DEVICE;
 	/* Without the policy: a PF that is not a NIC by hwdb or PCI class has VFs without MACs;
 	 * the derivation is still shown (it is the same for every kind), with a word. */
 	if (facts.kind_default != PF_KIND_NET)
@@ -40,20 +40,20 @@ int vfmac_run(struct pcidev *d, unsigned index)
 		if (r < 0) {
 			log_error("%s vf %u: cannot generate GUIDs: %s", facts.addr, index,
 				  mac_strerror(r));
-			return EXIT_DEVICE;
+			return RESULT_DEVICE;
 		}
 		printf("node_guid %s\n", guid_format(vc.node_guid, g));
 		printf("port_guid %s\n", guid_format(vc.port_guid, g));
 		log_info("%s vf %u: key: machine-id and the %s", facts.addr, index, key);
-		return EXIT_OK;
+		return RESULT_OK;
 	}
 	r = netvf_stable_mac(&facts, index, mac, key);
 	if (r < 0) {
 		log_error("%s vf %u: cannot generate a MAC: %s", facts.addr, index,
 			  netvf_mac_strerror(r));
-		return EXIT_DEVICE;
+		return RESULT_DEVICE;
 	}
 	printf("%s\n", mac_format(mac, buf));
 	log_info("%s vf %u: key: machine-id and the %s", facts.addr, index, key);
-	return EXIT_OK;
+	return RESULT_OK;
 }

@@ -3,5 +3,5 @@
 
 #include "sys/pcidev.h"
 
-/* vio mac PF N: prints what VF N of the PF gets, without the policy; an EXIT_* code. */
-int vfmac_run(struct pcidev *pf, unsigned index);
+/* vio mac PF N: prints what VF N of the PF gets, without the policy; a result. */
+enum result vfmac_run(struct pcidev *pf, unsigned index);

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shared/exit.h"
 #include "shared/log.h"
+#include "shared/result.h"
 #include "shared/util.h"
 
 #include "core/model.h"
@@ -108,27 +108,27 @@ int model_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret
 	return 0;
 }
 
-int model_pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
-		    struct pf_plan_config *ret)
+enum result model_pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
+			    struct pf_plan_config *ret)
 {
 	const struct policy *p = NULL;
 
 	pf_plan_config_done(ret);
 	*ret = (struct pf_plan_config){};
 	if (model_facts_read(pf, policyset_needs_perm_mac(o->policies), facts) < 0)
-		return EXIT_DEVICE;
+		return RESULT_DEVICE;
 	/* On a policy error, ret names the file at fault (for the status), and nothing else. */
 	if (policyset_find(o->policies, facts, &p) < 0) {
 		*ret = (struct pf_plan_config){ .policy = p };
-		return EXIT_POLICY;
+		return RESULT_POLICY;
 	}
 	if (!p)
-		return EXIT_OK;
+		return RESULT_OK;
 	if (policy_resolve_pf(p, facts, ret) < 0) {
 		*ret = (struct pf_plan_config){ .policy = p };
-		return EXIT_POLICY;
+		return RESULT_POLICY;
 	}
-	return EXIT_OK;
+	return RESULT_OK;
 }
 
 int model_vfio_without_iommu(const struct pf_plan_config *pc, unsigned *ret_line)

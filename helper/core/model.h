@@ -9,9 +9,9 @@
 
 /* Reads what a policy is matched and checked against. Logs, naming the device. */
 int model_facts_read(struct pcidev *pf, bool need_perm_mac, struct pf_facts *ret);
-/* Finds and checks the policy of a PF. EXIT_OK with ret->policy NULL: none applies. */
-int model_pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
-		    struct pf_plan_config *ret);
+/* Finds and checks the policy of a PF. RESULT_OK with ret->policy NULL: none applies. */
+enum result model_pf_config(struct pcidev *pf, const struct apply_opts *o, struct pf_facts *facts,
+			    struct pf_plan_config *ret);
 /* The first VF the policy binds to vfio-pci when the host has no IOMMU (and the line that says
  * so), else -1. The IOMMU is looked at only for a policy that has vfio-pci (policy.c found
  * which, resolving each VF once). */

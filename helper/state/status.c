@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "shared/exit.h"
 #include "shared/log.h"
+#include "shared/result.h"
 #include "shared/util.h"
 
 #include "state/lock.h"
@@ -20,17 +20,17 @@
 const char *status_result(int exit_code)
 {
 	switch (exit_code) {
-	case EXIT_OK:
+	case RESULT_OK:
 		return "ok";
-	case EXIT_POLICY:
+	case RESULT_POLICY:
 		return "policy-error";
-	case EXIT_DEVICE:
+	case RESULT_DEVICE:
 		return "device-error";
-	case EXIT_REFUSED:
+	case RESULT_REFUSED:
 		return "refused";
-	case EXIT_DRIFT:
+	case RESULT_DRIFT:
 		return "drift";
-	case EXIT_INTERRUPTED:
+	case RESULT_INTERRUPTED:
 		return "interrupted";
 	case STATUS_RUNNING:
 		return "running";

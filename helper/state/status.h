@@ -19,7 +19,7 @@ struct pf_status {
 	char pf[PCI_ADDR_MAX];
 	char policy[256]; /* "" when none applies */
 	char run[32];	  /* "pf-event", "vf-event N", "apply", "unit" */
-	int exit;	  /* the run's EXIT_* code, or STATUS_RUNNING */
+	int exit;	  /* the run's result (its exit status, vio(8)), or STATUS_RUNNING */
 	int pid;	  /* the run's process */
 	char error[512];  /* the last error it logged, "" when none */
 	long long time;	  /* seconds since the epoch */
