@@ -20,15 +20,21 @@
 #                netdev ADDR IFNAME [FLAGS] [MAC]   iommu (the host has one)
 #   the policy:  policy FILE (its lines follow, each indented by a tab; FILE in $POL, or a
 #                path)   unpolicy FILE   mask FILE (a link to /dev/null)   rename FILE NEW
-#   a command:   fault RULES, env VAR=VALUE (for the next run only), then run ARGS...
-#                ($POL: the policy directory)
+#                (FILE may hold printf escapes, \t or \377, for the odd names a host may have)
+#   a command:   fault RULES, env VAR=VALUE (for the next run only), as-nobody (the next run
+#                as uid 65534, as root only), then run ARGS...   ($POL: the policy directory)
+#                save FILE (the last run's stdout, for a later command or check)
 #   what it gives (each one check):
-#                exit N   stderr TEXT   no-stderr TEXT   stdout TEXT   stdout-line LINE
+#                exit N [if|unless TEXT] (only when its stderr says TEXT, or does not: what
+#                the kernel under the fast tier has decides which)
+#                stderr TEXT   stderr-re REGEX   no-stderr TEXT   stdout TEXT   stdout-line LINE
 #                stdout-is (exactly the lines that follow, each indented by a tab; none: empty)
 #                no-stdout-line LINE   stdout-re REGEX (grep -E)   json PYTHON (true of d, stdout
 #                as JSON)   stderr-order TEXT ... TEXT (the first said before the second)
 #                link ADDR NAME TARGET   line FILE N TEXT (line N of a file, $TB/...)
 #                grep-is FILE REGEX (exactly the lines that follow match, in order; none: none)
+#                golden NAME (stdout, then stderr as "stderr: " lines, $TB as @TB@, is
+#                tests/sysfs/golden/NAME; VIO_GOLDEN_UPDATE=1 rewrites it: review the diff)
 #   other files: write FILE (its lines follow, indented), truncate FILE (the fault shim's
 #                NVMe controller keeps its state and its log in files under $TB)
 #                attr ADDR ATTR VALUE   file PATH VALUE (PATH under sys/)   absent ADDR NAME
@@ -127,7 +133,7 @@ one() {
 		netdev) tb_netdev "$@" ;;
 		iommu) tb_iommu ;;
 		policy)
-			pol=$(policy_path "$1")
+			pol=$(policy_path "$(printf '%b' "$1")")
 			mkdir -p "$(dirname "$pol")"
 			: >"$pol"
 			chmod 0644 "$pol"
@@ -137,6 +143,15 @@ one() {
 		rename) mv "$(policy_path "$1")" "$(policy_path "$2")" ;;
 		fault) fault=$a ;;
 		env) envs+=("$a") ;;
+		as-nobody)
+			if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+				chmod 0755 "$TB"
+				cp "$VIO" "$TB/vio-copy" && chmod 0755 "$TB/vio-copy"
+				envs+=("VIO=$TB/vio-copy" "AS_USER=setpriv --reuid=65534 --regid=65534 --clear-groups")
+			else
+				echo "# $name: not root, or no setpriv: the next run runs as $(id -un)"
+			fi
+			;;
 		run)
 			before=$(snapshot)
 			set -f
@@ -145,8 +160,39 @@ one() {
 			set +f
 			fault='' envs=()
 			;;
-		exit) expect_rc "$name" "$1" ;;
+		save) cp "$OUT" "$1" && chmod 0644 "$1" ;;
+		exit)
+			case ${2:-} in
+			'') expect_rc "$name" "$1" ;;
+			if | unless)
+				w=${a#"$1 $2 "}
+				if grep -qF -- "$w" "$ERR"; then [ "$2" = if ]; else [ "$2" = unless ]; fi &&
+					expect_rc "$name ($2 it says '$w')" "$1"
+				return 0
+				;;
+			*)
+				fail "$name: $where: exit N [if|unless TEXT]"
+				return 1
+				;;
+			esac
+			;;
 		stderr) expect_err "$name" "$a" ;;
+		stderr-re)
+			if grep -qE -- "$a" "$ERR"; then pass "$name: says /$a/"; else fail "$name: says /$a/"; fi
+			;;
+		golden)
+			w=$( (
+				cat "$OUT"
+				sed 's/^/stderr: /' "$ERR"
+			))
+			w=${w//$TB/@TB@}
+			[ -z "${VIO_GOLDEN_UPDATE:-}" ] || printf '%s\n' "$w" >"tests/sysfs/golden/$1"
+			if [ "$w" = "$(cat "tests/sysfs/golden/$1")" ]; then
+				pass "$name: $1 as golden"
+			else
+				fail "$name: $1 as golden" "$(diff "tests/sysfs/golden/$1" <(printf '%s\n' "$w") | head -20 | tr '\n' '|')"
+			fi
+			;;
 		no-stderr) expect_no_err "$name" "$a" ;;
 		stdout)
 			if grep -qF -- "$a" "$OUT"; then pass "$name: prints '$a'"; else fail "$name: prints '$a'"; fi
@@ -229,22 +275,27 @@ one() {
 		esac
 	}
 	policy_path() { case $1 in */*) echo "$1" ;; *) echo "$POL/$1" ;; esac }
-	# env_run [VAR=VALUE...] -- ARGS: run_vio with those variables set for it alone.
+	# env_run [VAR=VALUE...] -- ARGS: run_vio with those variables set for it alone (lib.sh's
+	# own, VIO and AS_USER, are put back after).
 	env_run() {
-		local e=()
+		local e=() saved=() v k
 		while [ "$1" != -- ]; do
 			e+=("$1")
 			shift
 		done
 		shift
-		if [ ${#e[@]} -gt 0 ]; then
-			local v
-			for v in "${e[@]}"; do export "${v?}"; done
-			run_vio "$@"
-			for v in "${e[@]}"; do unset "${v%%=*}"; done
-		else
-			run_vio "$@"
-		fi
+		for v in "${e[@]}"; do
+			k=${v%%=*}
+			if [ -n "${!k+x}" ]; then saved+=("$k=${!k}"); else saved+=("$k"); fi
+			export "${v?}"
+		done
+		run_vio "$@"
+		for v in "${saved[@]}"; do
+			case $v in
+			*=*) export "${v?}" ;;
+			*) unset "$v" ;;
+			esac
+		done
 	}
 	statements "$case"
 	tb_cleanup
