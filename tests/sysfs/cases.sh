@@ -19,7 +19,7 @@
 #                vfio-hold ADDR GROUP   release (the holder lets go)   vfio-dev ADDR vfioN
 #                netdev ADDR IFNAME [FLAGS] [MAC]   iommu (the host has one)
 #   the policy:  policy FILE (its lines follow, each indented by a tab; FILE in $POL, or a
-#                path)   unpolicy FILE   mask FILE (a link to /dev/null)   rename FILE NEW
+#                path)   copy SRC FILE (a file of the tree's as FILE)   unpolicy FILE   mask FILE (a link to /dev/null)   rename FILE NEW
 #                (FILE may hold printf escapes, \t or \377, for the odd names a host may have)
 #   a command:   fault RULES, env VAR=VALUE (for the next run only), as-nobody (the next run
 #                as uid 65534, as root only), then run ARGS...   ($POL: the policy directory)
@@ -28,14 +28,17 @@
 #                exit N [if|unless TEXT] (only when its stderr says TEXT, or does not: what
 #                the kernel under the fast tier has decides which)
 #                stderr TEXT   stderr-re REGEX   no-stderr TEXT   stdout TEXT   stdout-line LINE
-#                stdout-is (exactly the lines that follow, each indented by a tab; none: empty)
+#                stdout-is (exactly the lines that follow, each indented by a tab; none: empty;
+#                $POL and $TB in them are what they name)
 #                no-stdout-line LINE   stdout-re REGEX (grep -E)   json PYTHON (true of d, stdout
 #                as JSON)   stderr-order TEXT ... TEXT (the first said before the second)
 #                link ADDR NAME TARGET   line FILE N TEXT (line N of a file, $TB/...)
 #                grep-is FILE REGEX (exactly the lines that follow match, in order; none: none)
+#                stdout-clean (UTF-8, no control characters but newline and tab)
+#                pipe CMD (CMD, reading stdout, exits 0)
 #                golden NAME (stdout, then stderr as "stderr: " lines, $TB as @TB@, is
 #                tests/sysfs/golden/NAME; VIO_GOLDEN_UPDATE=1 rewrites it: review the diff)
-#   other files: write FILE (its lines follow, indented), truncate FILE (the fault shim's
+#   other files: write FILE (its lines follow, indented; printf escapes), truncate FILE (the fault shim's
 #                NVMe controller keeps its state and its log in files under $TB)
 #                attr ADDR ATTR VALUE   file PATH VALUE (PATH under sys/)   absent ADDR NAME
 #                unchanged (nothing under sys/ differs from just before the last run)
@@ -48,7 +51,7 @@ BEDS=tests/sysfs/beds
 # one CASE_FILE: runs the case, printing "ok"/"not ok" lines named after it.
 one() {
 	. tests/sysfs/lib.sh
-	local case=$1 name line verb args pol='' before='' fault='' envs=() n=0 pending='' got='' what=''
+	local case=$1 name line verb args pol='' escapes='' before='' fault='' envs=() n=0 pending='' got='' what=''
 	name=$(basename "$case" .case)
 	tb_new
 	# statements FILE: a case's or a bed's; a policy's lines are those indented by a tab.
@@ -56,10 +59,18 @@ one() {
 		while IFS= read -r line || [ -n "$line" ]; do
 			n=$((n + 1))
 			if [ "${line:0:1}" = $'\t' ]; then
-				[ -n "$pol" ] && printf '%s\n' "${line:1}" >>"$pol"
+				if [ -n "$pol" ] && [ "$escapes" = expected ]; then
+					line=${line:1}
+					line=${line//\$POL/$POL}
+					printf '%s\n' "${line//\$TB/$TB}" >>"$pol"
+				elif [ -n "$pol" ] && [ -n "$escapes" ]; then
+					printf '%b\n' "${line:1}" >>"$pol"
+				elif [ -n "$pol" ]; then
+					printf '%s\n' "${line:1}" >>"$pol"
+				fi
 				continue
 			fi
-			pol=''
+			pol='' escapes=''
 			block_end
 			[ "${line:0:1}" = '#' ] && continue
 			line=${line%"${line##*[![:space:]]}"}
@@ -67,7 +78,11 @@ one() {
 			verb=${line%% *}
 			args=${line#"$verb"}
 			args=${args# }
-			statement "$1:$n" "$verb" "$args" || return 1
+			# A statement that cannot be carried out fails the case, and ends it.
+			if ! statement "$1:$n" "$verb" "$args"; then
+				fail "$name: $1:$n: '$line' could not be carried out"
+				return 1
+			fi
 		done <"$1"
 		block_end
 	}
@@ -138,6 +153,10 @@ one() {
 			: >"$pol"
 			chmod 0644 "$pol"
 			;;
+		copy)
+			mkdir -p "$(dirname "$(policy_path "$2")")"
+			cp "$1" "$(policy_path "$2")" && chmod 0644 "$(policy_path "$2")"
+			;;
 		unpolicy) rm "$(policy_path "$1")" ;;
 		mask) ln -sfn /dev/null "$(policy_path "$1")" ;;
 		rename) mv "$(policy_path "$1")" "$(policy_path "$2")" ;;
@@ -160,7 +179,7 @@ one() {
 			set +f
 			fault='' envs=()
 			;;
-		save) cp "$OUT" "$1" && chmod 0644 "$1" ;;
+		save) mkdir -p "$(dirname "$1")" && cp "$OUT" "$1" && chmod 0644 "$1" ;;
 		exit)
 			case ${2:-} in
 			'') expect_rc "$name" "$1" ;;
@@ -171,7 +190,7 @@ one() {
 				return 0
 				;;
 			*)
-				fail "$name: $where: exit N [if|unless TEXT]"
+				echo "# $name: $where: exit N [if|unless TEXT]"
 				return 1
 				;;
 			esac
@@ -199,13 +218,13 @@ one() {
 			;;
 		stdout-is)
 			pending=$TB/expect.$n got=$OUT what="prints exactly"
-			pol=$pending
+			pol=$pending escapes=expected
 			: >"$pol"
 			;;
 		grep-is)
 			pending=$TB/expect.$n got=$TB/got.$n what="$(basename "$1") has, of /${a#"$1 "}/, exactly"
 			grep -E -- "${a#"$1 "}" "$1" >"$got"
-			pol=$pending
+			pol=$pending escapes=expected
 			: >"$pol"
 			;;
 		line)
@@ -217,7 +236,8 @@ one() {
 			fi
 			;;
 		write)
-			pol=$1
+			pol=$1 escapes=1
+			mkdir -p "$(dirname "$pol")"
 			: >"$pol"
 			;;
 		truncate) : >"$1" ;;
@@ -226,6 +246,20 @@ one() {
 			;;
 		no-stdout-line)
 			if grep -qxF -- "$a" "$OUT"; then fail "$name: does not print the line '$a'"; else pass "$name: does not print the line '$a'"; fi
+			;;
+		stdout-clean)
+			if python3 -c "import sys; t=open(sys.argv[1], 'rb').read().decode('utf-8'); sys.exit(any(c < ' ' and c not in '\n\t' or c == '\x7f' for c in t))" "$OUT"; then
+				pass "$name: prints UTF-8 and no control character"
+			else
+				fail "$name: prints UTF-8 and no control character"
+			fi
+			;;
+		pipe)
+			if sh -c "$a" <"$OUT" >"$TB/pipe.out" 2>&1; then
+				pass "$name: its stdout passes $a"
+			else
+				fail "$name: its stdout passes $a" "$(head -3 "$TB/pipe.out" | tr '\n' ' ')"
+			fi
 			;;
 		stdout-re)
 			if grep -qE -- "$a" "$OUT"; then pass "$name: prints /$a/"; else fail "$name: prints /$a/"; fi
@@ -236,7 +270,7 @@ one() {
 			if [ "$w" = "$3" ]; then pass "$name: $1 $2 -> $3"; else fail "$name: $1 $2 -> $3" "got '$w'"; fi
 			;;
 		json)
-			if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($a) else 1)" "$OUT"; then
+			if python3 -c "import json,sys; d=json.loads(open(sys.argv[1], 'rb').read().decode('utf-8')); sys.exit(0 if ($a) else 1)" "$OUT"; then
 				pass "$name: JSON: $a"
 			else
 				fail "$name: JSON: $a"
@@ -269,7 +303,7 @@ one() {
 			;;
 		unchanged) expect_unchanged "$name" "$before" ;;
 		*)
-			fail "$name: $where: no such statement '$verb'"
+			echo "# $name: $where: no such statement '$verb'"
 			return 1
 			;;
 		esac
