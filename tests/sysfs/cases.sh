@@ -22,9 +22,12 @@
 #                path)   copy SRC FILE (a file of the tree's as FILE)   unpolicy FILE   mask FILE (a link to /dev/null)   rename FILE NEW
 #                (FILE may hold printf escapes, \t or \377, for the odd names a host may have)
 #   a command:   fault RULES, env VAR=VALUE (for the next run only), as-nobody (the next run
-#                as uid 65534, as root only), then run ARGS...   ($POL: the policy directory)
+#                as uid 65534, as root only), stdin FILE (the next run's; else /dev/null),
+#                hold LOCK [flock's -s] / drop (another process holds $TB/run/lock/LOCK),
+#                then run ARGS...   ($POL: the policy directory)
 #                save FILE (the last run's stdout, for a later command or check)
 #   what it gives (each one check):
+#                stderr-count N TEXT (TEXT said on N lines)
 #                exit N [if|unless TEXT] (only when its stderr says TEXT, or does not: what
 #                the kernel under the fast tier has decides which)
 #                stderr TEXT   stderr-re REGEX   no-stderr TEXT   stdout TEXT   stdout-line LINE
@@ -42,16 +45,23 @@
 #                NVMe controller keeps its state and its log in files under $TB)
 #                attr ADDR ATTR VALUE   file PATH VALUE (PATH under sys/)   absent ADDR NAME
 #                unchanged (nothing under sys/ differs from just before the last run)
-# In every statement, $POL, $TB and $HOLDER (the vfio holder's pid) are what they name.
+# In every statement, $POL, $TB and $HOLDER (the vfio holder's pid) are what they name, and
+# $IOMMU_HOW what vio says turns the IOMMU on for this machine's CPU (its vendor_id).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 CASES=tests/sysfs/cases
+case $(grep -m1 '^vendor_id' /proc/cpuinfo) in
+*GenuineIntel*) IOMMU_HOW="turn VT-d on in the firmware and add intel_iommu=on iommu=pt to the kernel command line" ;;
+*AuthenticAMD* | *HygonGenuine*) IOMMU_HOW="turn AMD-Vi (IOMMU) on in the firmware" ;;
+*) IOMMU_HOW="turn the IOMMU on in the firmware" ;;
+esac
+export IOMMU_HOW
 BEDS=tests/sysfs/beds
 
 # one CASE_FILE: runs the case, printing "ok"/"not ok" lines named after it.
 one() {
 	. tests/sysfs/lib.sh
-	local case=$1 name line verb args pol='' escapes='' before='' fault='' envs=() n=0 pending='' got='' what=''
+	local case=$1 name line verb args pol='' escapes='' before='' fault='' stdin='' envs=() n=0 pending='' got='' what=''
 	name=$(basename "$case" .case)
 	tb_new
 	# statements FILE: a case's or a bed's; a policy's lines are those indented by a tab.
@@ -105,6 +115,7 @@ one() {
 		a=${a//\$POL/$POL}
 		a=${a//\$TB/$TB}
 		a=${a//\$HOLDER/${HOLDER:-}}
+		a=${a//\$IOMMU_HOW/$IOMMU_HOW}
 		set -f # a fault rule's '*' is a word, not a glob
 		# shellcheck disable=SC2086 # the statement's words: split on purpose
 		set -- $a
@@ -175,9 +186,20 @@ one() {
 			before=$(snapshot)
 			set -f
 			# shellcheck disable=SC2086 # the command's words: split on purpose
-			FAULT=$fault env_run "${envs[@]}" -- $a
+			FAULT=$fault env_run "${envs[@]}" -- $a <"${stdin:-/dev/null}"
 			set +f
-			fault='' envs=()
+			fault='' envs=() stdin=''
+			;;
+		stdin) stdin=$1 ;;
+		hold) hold_lock "$@" ;;
+		drop) drop_lock ;;
+		stderr-count)
+			w=$(grep -cF -- "${a#"$1 "}" "$ERR")
+			if [ "$w" = "$1" ]; then
+				pass "$name: says '${a#"$1 "}' $1 times"
+			else
+				fail "$name: says '${a#"$1 "}' $1 times" "said $w times"
+			fi
 			;;
 		save) mkdir -p "$(dirname "$1")" && cp "$OUT" "$1" && chmod 0644 "$1" ;;
 		exit)
