@@ -393,7 +393,7 @@ static enum result vf_event(struct pcidev *vf, struct pcidev *pf, unsigned index
 		return RESULT_OK;
 	}
 	/* left: the run holding the PF configures this VF; the properties are still ours. */
-	if ((ex != RESULT_OK || left) && !o->export)
+	if ((ex != RESULT_OK || left) && !o->props)
 		return ex;
 
 	ex_cfg = model_pf_config(pf, o, &facts, &pc);
@@ -425,8 +425,8 @@ static enum result vf_event(struct pcidev *vf, struct pcidev *pf, unsigned index
 			(void)run_leave_status(pf, o, &pc, run, ex);
 		}
 	}
-	if (o->export && policy_resolve_vf(&pc, index, &vc) >= 0)
-		vfdev_export(stdout, &facts, index, &pc, &vc);
+	if (o->props && policy_resolve_vf(&pc, index, &vc) >= 0)
+		vfdev_props(o->props, &facts, index, &pc, &vc);
 	return ex;
 }
 

@@ -76,17 +76,20 @@ const char *vfdev_manager_ids(const char *m, const char **ret_nm_unmanaged)
 	return m;
 }
 
-void vfdev_export(FILE *f, const struct pf_facts *facts, unsigned index,
-		  const struct pf_plan_config *pc, const struct vf_config *vc)
+void vfdev_props(struct udev_props *props, const struct pf_facts *facts, unsigned index,
+		 const struct pf_plan_config *pc, const struct vf_config *vc)
 {
 	const char *id, *nm, *why;
 
-	fprintf(f, "VIO_PF=%s\nVIO_VF=%u\n", facts->addr, index);
+	udev_props_add(props, "VIO_PF", "%s", facts->addr);
+	udev_props_add(props, "VIO_VF", "%u", index);
 	id = vfdev_managed_by(pc, vc, &nm, &why);
-	if (id)
-		fprintf(f, "VIO_NET_MANAGED_BY=%s\nVIO_NM_UNMANAGED=%s\n", id, nm);
+	if (id) {
+		udev_props_add(props, "VIO_NET_MANAGED_BY", "%s", id);
+		udev_props_add(props, "VIO_NM_UNMANAGED", "%s", nm);
+	}
 	if (pc->kind == PF_KIND_NET && vc->set & VF_KEY_BIT(VF_KEY_MTU))
-		fprintf(f, "VIO_VF_MTU=%u\n", vc->mtu);
+		udev_props_add(props, "VIO_VF_MTU", "%u", vc->mtu);
 }
 
 /* Under udev the device's own event carries the properties; asking for another event from
@@ -334,19 +337,19 @@ static int vfio_member(struct pcidev *d, void *userdata)
 	return 0;
 }
 
-static void vfio_print(FILE *f, const struct vfio_ctx *c)
+static void vfio_props(struct udev_props *props, const struct vfio_ctx *c)
 {
 	if (c->links[0])
-		fprintf(f, "VIO_VFIO_LINKS=%s\n", c->links);
+		udev_props_add(props, "VIO_VFIO_LINKS", "%s", c->links);
 	if (c->owner[0])
-		fprintf(f, "VIO_VFIO_OWNER=%s\n", c->owner);
+		udev_props_add(props, "VIO_VFIO_OWNER", "%s", c->owner);
 	if (c->group[0])
-		fprintf(f, "VIO_VFIO_GROUP=%s\n", c->group);
+		udev_props_add(props, "VIO_VFIO_GROUP", "%s", c->group);
 	if (c->has_mode)
-		fprintf(f, "VIO_VFIO_MODE=%04o\n", c->mode);
+		udev_props_add(props, "VIO_VFIO_MODE", "%04o", c->mode);
 }
 
-enum result vfdev_vfio_export(FILE *f, unsigned group, const struct apply_opts *o)
+enum result vfdev_vfio_props(struct udev_props *props, unsigned group, const struct apply_opts *o)
 {
 	struct vfio_ctx c = { .o = o, .dir = "vfio/by-vf" };
 	int r = pcidev_iommu_group_foreach(group, vfio_member, &c);
@@ -354,11 +357,12 @@ enum result vfdev_vfio_export(FILE *f, unsigned group, const struct apply_opts *
 	if (r < 0)
 		return log_error_errno(r, "vfio group %u: cannot read its devices: %m", group),
 		       RESULT_DEVICE;
-	vfio_print(f, &c);
+	vfio_props(props, &c);
 	return RESULT_OK;
 }
 
-enum result vfdev_vfio_cdev_export(FILE *f, const char *name, const struct apply_opts *o)
+enum result vfdev_vfio_cdev_props(struct udev_props *props, const char *name,
+				  const struct apply_opts *o)
 {
 	_cleanup_(pcidev_unrefp) struct pcidev *vf = NULL;
 	struct vfio_ctx c = { .o = o, .dir = "vfio/devices/by-vf" };
@@ -375,6 +379,6 @@ enum result vfdev_vfio_cdev_export(FILE *f, const char *name, const struct apply
 		return log_error_errno(r, "vfio device %s: cannot read its device: %m", name),
 		       RESULT_DEVICE;
 	(void)vfio_member(vf, &c);
-	vfio_print(f, &c);
+	vfio_props(props, &c);
 	return RESULT_OK;
 }

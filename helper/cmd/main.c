@@ -218,10 +218,13 @@ static enum result event(const char *arg, enum event_kind kind)
 	_cleanup_(pcidev_unrefp) struct pcidev *d = NULL;
 	struct plan plan = { .mode = arg_dry_run ? PLAN_DRY_RUN : PLAN_APPLY };
 	struct policy_set set = {};
+	_cleanup_(udev_props_done) struct udev_props props = {};
+	bool export =
+	    kind == EVENT_VFIO_GROUP || kind == EVENT_VFIO_DEV || (arg_export && kind == EVENT_VF);
 	struct apply_opts o = { .plan = &plan,
 				.policies = &set,
 				.event = getenv("SEQNUM"),
-				.export = arg_export && kind == EVENT_VF,
+				.props = arg_export && kind == EVENT_VF ? &props : NULL,
 				.netdev_only = kind == EVENT_NETDEV };
 	char ifname[IF_NAMESIZE];
 	unsigned group = 0;
@@ -271,16 +274,18 @@ static enum result event(const char *arg, enum event_kind kind)
 									      : RESULT_OK;
 			break;
 		case EVENT_VFIO_GROUP:
-			ex = vfdev_vfio_export(stdout, group, &o);
+			ex = vfdev_vfio_props(&props, group, &o);
 			break;
 		case EVENT_VFIO_DEV:
-			ex = vfdev_vfio_cdev_export(stdout, arg, &o);
+			ex = vfdev_vfio_cdev_props(&props, arg, &o);
 			break;
 		}
 	output_plan_flush(stdout, &plan);
+	if (export)
+		output_udev_props(stdout, &props);
 	policyset_done(&set);
 	/* udev drops every property of a program that fails: the errors are in the journal. */
-	return o.export ? RESULT_OK : ex;
+	return o.props ? RESULT_OK : ex;
 }
 
 /* The events' commands: each handles one kind of udev event. */

@@ -2,6 +2,7 @@
 /* The plan, printed: only the commands print it (plan.h records it). */
 #include <stdio.h>
 
+#include "shared/log.h"
 #include "shared/util.h"
 
 #include "cmd/output.h"
@@ -63,4 +64,14 @@ void output_plan_flush(FILE *f, struct plan *p)
 {
 	output_plan_text(f, p->mode, p->items, p->n_items);
 	plan_clear(p);
+}
+
+void output_udev_props(FILE *f, const struct udev_props *p)
+{
+	if (p->oom) {
+		log_oom();
+		return;
+	}
+	for (unsigned i = 0; i < p->n; i++)
+		fprintf(f, "%s=%s\n", p->items[i].key, p->items[i].value);
 }

@@ -9,6 +9,8 @@ struct policy;
 
 struct policy_set;
 
+struct udev_props;
+
 /* What a run does with each difference between the system and the policy. */
 enum plan_mode {
 	PLAN_APPLY,   /* make the change */
@@ -64,7 +66,7 @@ void plan_clear(struct plan *p);
 struct apply_opts {
 	struct plan *plan; /* apply, dry-run or check */
 	const struct policy_set *policies;
-	bool event;	  /* the PF event run by udev: a count change may go to vio-pf@.service */
-	bool export;	  /* the VF event: print the VF's udev properties (vfdev.h), exit 0 */
+	bool event; /* the PF event run by udev: a count change may go to vio-pf@.service */
+	struct udev_props *props; /* the VF event: its udev properties (vfdev.h); NULL: not asked */
 	bool netdev_only; /* the event of a VF's interface: its MTU (vfdev.h), nothing else */
 };
