@@ -12,7 +12,9 @@ sys/netlink, which defines struct link_state); the exceptions, in FREE_NAMES, ar
 freestanding helpers every layer uses as it uses libc's.
 Two error currencies, each with one boundary: ERRNO_LAYERS speak negative errno and never
 see shared/result.h; above them a result, which only cmd/main.c turns into the exit status
-(no exit() call anywhere, and main() the only function that returns one).
+(no exit() call anywhere, and main() the only function that returns one). Output is the
+command layer's: no module of apply/, core/, sys/ or state/ names stdout or calls printf()
+or puts() (shared/'s JSON writer writes where the command tells it).
 
 usage: tests/layers.py [--dot] [HELPER_DIR]
   exit 0 when every rule holds, 1 naming each broken one; --dot prints the graph (Graphviz).
@@ -29,6 +31,8 @@ PROTO = re.compile(r'^(?:const\s+)?(?:struct\s+|enum\s+|unsigned\s+)?\w+[\s*]+(\
 TYPEDEF = re.compile(r'^(?:struct|enum)\s+(\w+)\s*\{', re.M)
 FREE_NAMES = {"shared/macro", "shared/util"}
 ERRNO_LAYERS = ["sys"]
+QUIET_LAYERS = ["apply", "core", "sys", "state"]
+STDOUT = re.compile(r'\bstdout\b|\b(printf|puts|putchar)\s*\(')
 EXIT_CALL = re.compile(r'\b_?exit\s*\(|\bEXIT_[A-Z]+\b')
 
 
@@ -133,6 +137,8 @@ def main(argv):
             text = open(path, encoding="utf-8").read()
             if m.split("/")[0] in ERRNO_LAYERS and "shared/result.h" in INCLUDE.findall(text):
                 problems.append(f"{path}: includes shared/result.h; {m.split('/')[0]}/ returns -errno")
+            if m.split("/")[0] in QUIET_LAYERS and STDOUT.search(re.sub(r'/\*.*?\*/', '', text, flags=re.S)):
+                problems.append(f"{path}: writes to stdout, which only cmd/ does")
             if m != "cmd/main" and EXIT_CALL.search(text):
                 problems.append(f"{path}: an exit status outside cmd/main.c")
     for files in mods.values():
