@@ -24,6 +24,7 @@
 #   a command:   fault RULES, env VAR=VALUE (for the next run only), as-nobody (the next run
 #                as uid 65534, as root only), stdin FILE (the next run's; else /dev/null),
 #                hold LOCK [flock's -s] / drop (another process holds $TB/run/lock/LOCK),
+#                hwdb (the next run sees vio's hwdb alone, in a mount namespace; root only),
 #                then run ARGS...   ($POL: the policy directory)
 #                save FILE (the last run's stdout, for a later command or check)
 #   what it gives (each one check):
@@ -61,7 +62,7 @@ BEDS=tests/sysfs/beds
 # one CASE_FILE: runs the case, printing "ok"/"not ok" lines named after it.
 one() {
 	. tests/sysfs/lib.sh
-	local case=$1 name line verb args pol='' escapes='' before='' fault='' stdin='' envs=() n=0 pending='' got='' what=''
+	local case=$1 name line verb args pol='' escapes='' before='' fault='' stdin='' hwdb='' envs=() n=0 pending='' got='' what=''
 	name=$(basename "$case" .case)
 	tb_new
 	# statements FILE: a case's or a bed's; a policy's lines are those indented by a tab.
@@ -186,11 +187,16 @@ one() {
 			before=$(snapshot)
 			set -f
 			# shellcheck disable=SC2086 # the command's words: split on purpose
-			FAULT=$fault env_run "${envs[@]}" -- $a <"${stdin:-/dev/null}"
+			if [ -n "$hwdb" ]; then
+				hwdb_run $a <"${stdin:-/dev/null}"
+			else
+				FAULT=$fault env_run "${envs[@]}" -- $a <"${stdin:-/dev/null}"
+			fi
 			set +f
-			fault='' envs=() stdin=''
+			fault='' envs=() stdin='' hwdb=''
 			;;
 		stdin) stdin=$1 ;;
+		hwdb) hwdb=1 ;;
 		hold) hold_lock "$@" ;;
 		drop) drop_lock ;;
 		stderr-count)
@@ -331,6 +337,22 @@ one() {
 		esac
 	}
 	policy_path() { case $1 in */*) echo "$1" ;; *) echo "$POL/$1" ;; esac }
+	# hwdb_run ARGS: run_vio in a mount namespace of its own where /etc/udev/hwdb.bin is vio's
+	# hwdb alone (libudev reads it there, and umockdev does not redirect it); umockdev only.
+	hwdb_run() {
+		if [ ! -e "$TB/hwdb/etc/udev/hwdb.bin" ]; then
+			mkdir -p "$TB/hwdb/etc/udev/hwdb.d"
+			cp hwdb/60-vio.hwdb "$TB/hwdb/etc/udev/hwdb.d/"
+			systemd-hwdb --root="$TB/hwdb" update
+		fi
+		RC=0
+		# shellcheck disable=SC2016 # expanded by the inner shell
+		TB=$TB PRELOAD=$ASAN_PRELOAD$PRELOAD VIO=$VIO unshare -m bash -c '
+			mount --make-rprivate / && mount -t tmpfs tmpfs /etc/udev &&
+			cp "$TB/hwdb/etc/udev/hwdb.bin" /etc/udev/ &&
+			UMOCKDEV_DIR=$TB LD_PRELOAD=$PRELOAD VIO_LOG_TARGET=stderr VIO_RUNTIME_DIR=$TB/run "$VIO" "$@"' _ "$@" \
+			>"$OUT" 2>"$ERR" || RC=$?
+	}
 	# env_run [VAR=VALUE...] -- ARGS: run_vio with those variables set for it alone (lib.sh's
 	# own, VIO and AS_USER, are put back after).
 	env_run() {
