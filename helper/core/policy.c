@@ -145,6 +145,8 @@ void pf_plan_config_done(struct pf_plan_config *c)
 {
 	free(c->vf_sections);
 	c->vf_sections = NULL;
+	free(c->vf_configs);
+	c->vf_configs = NULL;
 }
 
 /* Which sections apply to each VF: the last vfN-M and vfN that name it, as policy_resolve_vf
@@ -281,6 +283,10 @@ int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct 
 
 	if (index_sections(&c) < 0)
 		return log_oom();
+	/* Filled as they are checked, and read only once all are (policy_resolve_vf). */
+	_cleanup_free_ struct vf_config *vcs = calloc(c.vfs ?: 1, sizeof(*vcs));
+	if (!vcs)
+		return log_oom();
 	/* Every VF's merged settings are checked before anything is written. */
 	unsigned long long msix = 0;
 	unsigned msix_line = 0, msix_vf = 0;
@@ -315,6 +321,7 @@ int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct 
 			r = switchdev_keys_valid(p, pf, i, &vc);
 		if (r < 0)
 			return r;
+		vcs[i] = vc;
 		if (vc.set & VF_KEY_BIT(VF_KEY_MSIX)) {
 			msix += vc.msix;
 			if (!msix_line) {
@@ -338,8 +345,11 @@ int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct 
 	/* Off whenever vio binds VFs itself: with it on, VF drivers probe inside the
 	 * sriov_numvfs write, before any rule can set the VF's MAC or driver_override. */
 	c.autoprobe = p->set & (1u << PF_KEY_AUTOPROBE) ? p->autoprobe : false;
+	c.vf_configs = vcs;
+	vcs = NULL;
 	*ret = c;
 	c.vf_sections = NULL; /* the caller's now */
+	c.vf_configs = NULL;
 	return 0;
 }
 
@@ -371,6 +381,10 @@ int policy_resolve_vf(const struct pf_plan_config *pc, unsigned index, struct vf
 
 	if (index >= pc->vfs)
 		return -ERANGE;
+	if (pc->vf_configs) {
+		*ret = pc->vf_configs[index];
+		return 0;
+	}
 	if (pc->vf_sections) {
 		range = pc->vf_sections[index].range;
 		single = pc->vf_sections[index].single;

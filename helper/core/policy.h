@@ -236,6 +236,9 @@ struct pf_plan_config {
 	struct vf_sections {
 		const struct vf_section *range, *single;
 	} * vf_sections;
+	/* Each of the vfs VFs as the policy resolves it: built and checked once, with the PF's
+	 * (policy_resolve_pf), then read by every step. Owned, as vf_sections is. */
+	struct vf_config *vf_configs;
 };
 
 void pf_plan_config_done(struct pf_plan_config *c);
@@ -272,9 +275,10 @@ DEFINE_POINTER_CLEANUP(struct policy, policy_free)
  * line; NULL when there is none. */
 const char *policy_first_net_key(const struct policy *p, unsigned *ret_line);
 /* Checks a policy against the device (vfs vs. sriov_totalvfs, kind); logs file:line. */
-/* *ret is overwritten (what it held is not freed) and owns its index of sections:
- * pf_plan_config_done() frees it. */
+/* *ret is overwritten (what it held is not freed) and owns its index of sections and every
+ * VF's resolved settings: pf_plan_config_done() frees them. */
 int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf,
 		      struct pf_plan_config *ret);
-/* Merges vf, vfN-M and vfN for VF index; logs file:line. */
+/* VF index's settings: vf, vfN-M and vfN merged, as policy_resolve_pf resolved and checked
+ * them (while it does, the merge itself, which logs file:line). -ERANGE past the VFs. */
 int policy_resolve_vf(const struct pf_plan_config *pc, unsigned index, struct vf_config *ret);
