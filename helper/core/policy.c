@@ -284,48 +284,44 @@ int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf, struct 
 	if (index_sections(&c) < 0)
 		return log_oom();
 	/* Filled as they are checked, and read only once all are (policy_resolve_vf). */
-	_cleanup_free_ struct vf_config *vcs = calloc(c.vfs ?: 1, sizeof(*vcs));
+	_cleanup_free_ struct vf_config *vcs = malloc(sizeof(*vcs) * (c.vfs ?: 1));
 	if (!vcs)
 		return log_oom();
 	/* Every VF's merged settings are checked before anything is written. */
 	unsigned long long msix = 0;
 	unsigned msix_line = 0, msix_vf = 0;
-	struct vf_config vf0 = {};
 
 	for (unsigned i = 0; i < c.vfs; i++) {
-		struct vf_config vc;
-		int r = policy_resolve_vf(&c, i, &vc);
+		struct vf_config *vc = &vcs[i];
+		int r = policy_resolve_vf(&c, i, vc);
 
 		if (r < 0)
 			return r;
-		if (i == 0)
-			vf0 = vc;
-		if (!c.vfio && vc.set & VF_KEY_BIT(VF_KEY_DRIVER) &&
-		    pci_driver_is_vfio(vc.driver)) {
+		if (!c.vfio && vc->set & VF_KEY_BIT(VF_KEY_DRIVER) &&
+		    pci_driver_is_vfio(vc->driver)) {
 			c.vfio = true;
 			c.vfio_vf = i;
-			c.vfio_line = vc.line[VF_KEY_DRIVER];
+			c.vfio_line = vc->line[VF_KEY_DRIVER];
 		}
-		if (vc.set & VF_GUID_KEYS && !pf->infiniband) {
-			enum vf_key k = vc.set & VF_KEY_BIT(VF_KEY_NODE_GUID) ? VF_KEY_NODE_GUID
-									      : VF_KEY_PORT_GUID;
+		if (vc->set & VF_GUID_KEYS && !pf->infiniband) {
+			enum vf_key k = vc->set & VF_KEY_BIT(VF_KEY_NODE_GUID) ? VF_KEY_NODE_GUID
+									       : VF_KEY_PORT_GUID;
 
 			return log_error_errno(
 			    EINVAL, "%s:%u: %s vf %u: %s, but the PF is not InfiniBand (%s%s)",
-			    p->path, vc.line[k], pf->addr, i, vf_key_to_string(k),
+			    p->path, vc->line[k], pf->addr, i, vf_key_to_string(k),
 			    pf->ifname[0] ? "its interface is not IPoIB: " : "it has no interface",
 			    pf->ifname);
 		}
-		r = gpu_keys_offered(&c, pf, i, &vc, &vf0);
+		r = gpu_keys_offered(&c, pf, i, vc, &vcs[0]);
 		if (r >= 0)
-			r = switchdev_keys_valid(p, pf, i, &vc);
+			r = switchdev_keys_valid(p, pf, i, vc);
 		if (r < 0)
 			return r;
-		vcs[i] = vc;
-		if (vc.set & VF_KEY_BIT(VF_KEY_MSIX)) {
-			msix += vc.msix;
+		if (vc->set & VF_KEY_BIT(VF_KEY_MSIX)) {
+			msix += vc->msix;
 			if (!msix_line) {
-				msix_line = vc.line[VF_KEY_MSIX];
+				msix_line = vc->line[VF_KEY_MSIX];
 				msix_vf = i;
 			}
 		}
@@ -376,7 +372,7 @@ int policy_resolve_vf(const struct pf_plan_config *pc, unsigned index, struct vf
 {
 	const struct policy *p = pc->policy;
 	const struct vf_section *range = NULL, *single = NULL;
-	struct vf_config c = {};
+	struct vf_config *c = ret; /* merged in place: the table's entry, or the caller's */
 	unsigned bits;
 
 	if (index >= pc->vfs)
@@ -399,35 +395,35 @@ int policy_resolve_vf(const struct pf_plan_config *pc, unsigned index, struct vf
 			else
 				range = s;
 		}
-	overlay(&c, &p->vf_defaults, "vf");
+	memset(c, 0, sizeof(*c));
+	overlay(c, &p->vf_defaults, "vf");
 	if (range)
-		overlay(&c, &range->cfg, range->name);
+		overlay(c, &range->cfg, range->name);
 	if (single)
-		overlay(&c, &single->cfg, single->name);
+		overlay(c, &single->cfg, single->name);
 
 	/* qos and proto qualify a VLAN; alone (or with vlan = 0, no VLAN) there is none. */
-	bits = c.set & ((1u << VF_KEY_QOS) | (1u << VF_KEY_PROTO));
-	if (bits && (!(c.set & (1u << VF_KEY_VLAN)) || c.vlan == 0)) {
+	bits = c->set & ((1u << VF_KEY_QOS) | (1u << VF_KEY_PROTO));
+	if (bits && (!(c->set & (1u << VF_KEY_VLAN)) || c->vlan == 0)) {
 		enum vf_key k = bits & (1u << VF_KEY_QOS) ? VF_KEY_QOS : VF_KEY_PROTO;
 
 		return log_error_errno(EINVAL, "%s:%u: vf %u: '%s' needs a 'vlan' (1..4094)",
-				       p->path, c.line[k], index, vf_key_to_string(k));
+				       p->path, c->line[k], index, vf_key_to_string(k));
 	}
-	if (c.min_tx_rate && c.max_tx_rate && c.min_tx_rate > c.max_tx_rate)
+	if (c->min_tx_rate && c->max_tx_rate && c->min_tx_rate > c->max_tx_rate)
 		return log_error_errno(
 		    EINVAL, "%s:%u: vf %u: min_tx_rate %u is above max_tx_rate %u", p->path,
-		    c.line[VF_KEY_MIN_TX_RATE], index, c.min_tx_rate, c.max_tx_rate);
+		    c->line[VF_KEY_MIN_TX_RATE], index, c->min_tx_rate, c->max_tx_rate);
 	/* The node exists only while vfio-pci has the VF. */
-	if (c.set & VF_VFIO_KEYS &&
-	    !(c.set & VF_KEY_BIT(VF_KEY_DRIVER) && pci_driver_is_vfio(c.driver))) {
-		enum vf_key k = c.set & VF_KEY_BIT(VF_KEY_VFIO_OWNER)	? VF_KEY_VFIO_OWNER
-				: c.set & VF_KEY_BIT(VF_KEY_VFIO_GROUP) ? VF_KEY_VFIO_GROUP
-									: VF_KEY_VFIO_MODE;
+	if (c->set & VF_VFIO_KEYS &&
+	    !(c->set & VF_KEY_BIT(VF_KEY_DRIVER) && pci_driver_is_vfio(c->driver))) {
+		enum vf_key k = c->set & VF_KEY_BIT(VF_KEY_VFIO_OWNER)	 ? VF_KEY_VFIO_OWNER
+				: c->set & VF_KEY_BIT(VF_KEY_VFIO_GROUP) ? VF_KEY_VFIO_GROUP
+									 : VF_KEY_VFIO_MODE;
 
 		return log_error_errno(EINVAL, "%s:%u: vf %u: '%s' needs driver = \"vfio-pci\"",
-				       p->path, c.line[k], index, vf_key_to_string(k));
+				       p->path, c->line[k], index, vf_key_to_string(k));
 	}
-	*ret = c;
 	return 0;
 }
 

@@ -280,5 +280,6 @@ const char *policy_first_net_key(const struct policy *p, unsigned *ret_line);
 int policy_resolve_pf(const struct policy *p, const struct pf_facts *pf,
 		      struct pf_plan_config *ret);
 /* VF index's settings: vf, vfN-M and vfN merged, as policy_resolve_pf resolved and checked
- * them (while it does, the merge itself, which logs file:line). -ERANGE past the VFs. */
+ * them (while it does, the merge itself, which logs file:line). -ERANGE past the VFs; on an
+ * error *ret holds nothing to use. */
 int policy_resolve_vf(const struct pf_plan_config *pc, unsigned index, struct vf_config *ret);
