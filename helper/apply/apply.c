@@ -385,7 +385,7 @@ static enum result vf_event(struct pcidev *vf, struct pcidev *pf, unsigned index
 	_cleanup_(pf_plan_config_done) struct pf_plan_config pc = {};
 	PF_FACTS(facts);
 	struct vf_config vc;
-	int ex_cfg;
+	enum result ex_cfg;
 
 	/* The VF may have gone while we waited (a count change). */
 	if (ex == RESULT_OK && !left && !pcidev_has_attr(vf, "physfn")) {
